@@ -1,0 +1,28 @@
+import Koa from 'koa'
+import { accessLog } from './http/middleware/access-log.js'
+import { jsonBody } from './http/middleware/body.js'
+import { errorHandler } from './http/middleware/error-handler.js'
+import { requestId } from './http/middleware/request-id.js'
+import { unmatched } from './http/middleware/unmatched.js'
+import { buildRouter, type RouteDeps } from './http/routes/index.js'
+import type { AppState } from './http/state.js'
+import type { Logger } from './util/logger.js'
+
+export interface AppDeps extends Omit<RouteDeps, 'body'> {
+  logger: Logger
+  bodyLimitBytes: number
+}
+
+/** Builds the Koa app from its dependencies. It never listens: `server.ts` does. */
+export function createApp (deps: AppDeps): Koa<AppState> {
+  const app = new Koa<AppState>({ proxy: false })
+  app.silent = true
+  const router = buildRouter({ ...deps, body: jsonBody(deps.bodyLimitBytes) })
+  app.use(requestId())
+  app.use(accessLog(deps.logger))
+  app.use(errorHandler(deps.logger, deps.bodyLimitBytes))
+  app.use(unmatched())
+  app.use(router.routes())
+  app.use(router.allowedMethods())
+  return app
+}

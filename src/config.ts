@@ -1,0 +1,94 @@
+import path from 'node:path'
+
+/** How sessions reach WhatsApp: the real servers, or the embedded sandbox emulator. */
+export type WaMode = 'live' | 'sandbox'
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
+
+/** The validated, frozen server configuration. Built only by {@link loadConfig}. */
+export interface Config {
+  readonly port: number
+  readonly host: string
+  /** Absolute path of the data folder (SQLite file, admin token file, media). */
+  readonly dataDir: string
+  /** Admin token from the environment; `undefined` means "generate one in DATA_DIR/admin-token". */
+  readonly adminToken: string | undefined
+  readonly logLevel: LogLevel
+  readonly waMode: WaMode
+  /** Largest accepted request body, in bytes. */
+  readonly bodyLimitBytes: number
+  /** How long a graceful shutdown waits for in-flight requests, in milliseconds. */
+  readonly shutdownTimeoutMs: number
+}
+
+/** A configuration value that cannot be used; its message is one line naming the variable. */
+export class ConfigError extends Error {
+  constructor (message: string) {
+    super(message)
+    this.name = 'ConfigError'
+  }
+}
+
+const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
+const WA_MODES: readonly WaMode[] = ['live', 'sandbox']
+const SIZE_UNITS: Record<string, number> = { '': 1, b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 }
+
+type Env = Record<string, string | undefined>
+
+function read (env: Env, name: string): string | undefined {
+  const value = env[name]?.trim()
+  return value === undefined || value === '' ? undefined : value
+}
+
+function integer (env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = read(env, name)
+  if (raw === undefined) return fallback
+  if (!/^\d+$/.test(raw)) throw new ConfigError(`${name} must be a whole number between ${min} and ${max}, got "${raw}"`)
+  const value = Number(raw)
+  if (value < min || value > max) throw new ConfigError(`${name} must be between ${min} and ${max}, got ${value}`)
+  return value
+}
+
+function oneOf<T extends string> (env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = read(env, name)
+  if (raw === undefined) return fallback
+  const value = raw.toLowerCase() as T
+  if (!allowed.includes(value)) throw new ConfigError(`${name} must be one of ${allowed.join(', ')}, got "${raw}"`)
+  return value
+}
+
+/** Parses sizes such as `1048576`, `512kb`, `50mb`, `1gb` into bytes. */
+export function parseSize (name: string, raw: string): number {
+  const match = /^(\d+(?:\.\d+)?)\s*([kmg]?b?)$/i.exec(raw.trim())
+  const unit = SIZE_UNITS[match?.[2]?.toLowerCase() ?? 'x']
+  if (!match || unit === undefined) throw new ConfigError(`${name} must be a size such as 1048576, 512kb or 50mb, got "${raw}"`)
+  const bytes = Math.floor(Number(match[1]) * unit)
+  if (bytes < 1024) throw new ConfigError(`${name} must be at least 1kb, got "${raw}"`)
+  return bytes
+}
+
+function adminToken (env: Env): string | undefined {
+  const token = read(env, 'ADMIN_TOKEN') ?? read(env, 'WUZAPI_ADMIN_TOKEN')
+  if (token !== undefined && token.length < 16) {
+    throw new ConfigError('ADMIN_TOKEN must be at least 16 characters long (or unset it to have one generated)')
+  }
+  return token
+}
+
+/**
+ * Reads and validates the environment. This is the only place that reads `process.env`.
+ * Throws {@link ConfigError} with a one-line message on the first invalid value.
+ */
+export function loadConfig (env: Env = process.env): Config {
+  const bodyLimit = read(env, 'BODY_LIMIT')
+  return Object.freeze({
+    port: integer(env, 'PORT', 8080, 0, 65535),
+    host: read(env, 'HOST') ?? '0.0.0.0',
+    dataDir: path.resolve(read(env, 'DATA_DIR') ?? './data'),
+    adminToken: adminToken(env),
+    logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
+    waMode: oneOf(env, 'WA_MODE', WA_MODES, 'live'),
+    bodyLimitBytes: bodyLimit === undefined ? 100 * 1024 ** 2 : parseSize('BODY_LIMIT', bodyLimit),
+    shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000)
+  })
+}

@@ -1,0 +1,76 @@
+import type { Database } from '../database.js'
+
+/** A users row as stored. */
+export interface UserRow {
+  id: string
+  name: string
+  token_hash: string
+  token_hint: string
+  webhook: string
+  events: string
+  jid: string
+  connected: number
+  expiration: number
+  proxy_url: string
+  history: number
+  created_at: number
+  updated_at: number
+}
+
+export type NewUser = Pick<UserRow, 'id' | 'name' | 'token_hash' | 'token_hint' | 'webhook' | 'events' | 'expiration' | 'proxy_url' | 'history'>
+
+/** Fields an update may change; absent fields keep their value. */
+export type UserChanges = Partial<Pick<UserRow, 'name' | 'token_hash' | 'token_hint' | 'webhook' | 'events' | 'expiration' | 'proxy_url' | 'history' | 'jid' | 'connected'>>
+
+const UPDATABLE: ReadonlyArray<keyof UserChanges> = ['name', 'token_hash', 'token_hint', 'webhook', 'events', 'expiration', 'proxy_url', 'history', 'jid', 'connected']
+
+/** SQL for the users table, with statements prepared once. */
+export class UsersRepo {
+  private readonly insertStmt
+  private readonly listStmt
+  private readonly byIdStmt
+  private readonly byTokenStmt
+  private readonly deleteStmt
+  private readonly countsStmt
+  private readonly connectedStmt
+
+  constructor (private readonly db: Database) {
+    this.insertStmt = db.prepare(`INSERT INTO users (id, name, token_hash, token_hint, webhook, events, expiration, proxy_url, history, created_at, updated_at)
+      VALUES (@id, @name, @token_hash, @token_hint, @webhook, @events, @expiration, @proxy_url, @history, @now, @now)`)
+    this.listStmt = db.prepare('SELECT * FROM users ORDER BY created_at, id')
+    this.byIdStmt = db.prepare('SELECT * FROM users WHERE id = ?')
+    this.byTokenStmt = db.prepare('SELECT * FROM users WHERE token_hash = ?')
+    this.deleteStmt = db.prepare('DELETE FROM users WHERE id = ?')
+    this.countsStmt = db.prepare('SELECT COUNT(*) AS total, COALESCE(SUM(connected), 0) AS connected FROM users')
+    this.connectedStmt = db.prepare('SELECT * FROM users WHERE connected = 1 ORDER BY id')
+  }
+
+  /** Inserts a user; throws SQLITE_CONSTRAINT_UNIQUE on a duplicate token hash. */
+  insert (user: NewUser): UserRow {
+    this.insertStmt.run({ ...user, now: Date.now() })
+    return this.byId(user.id) as UserRow
+  }
+
+  list (): UserRow[] { return this.listStmt.all() as UserRow[] }
+  byId (id: string): UserRow | undefined { return this.byIdStmt.get(id) as UserRow | undefined }
+  byTokenHash (hash: string): UserRow | undefined { return this.byTokenStmt.get(hash) as UserRow | undefined }
+  /** Users marked connected (to restore at boot). */
+  connected (): UserRow[] { return this.connectedStmt.all() as UserRow[] }
+
+  /** Applies the given changes; returns the updated row or undefined when the user does not exist. */
+  update (id: string, changes: UserChanges): UserRow | undefined {
+    const keys = UPDATABLE.filter(k => changes[k] !== undefined)
+    if (keys.length > 0) {
+      const sets = keys.map(k => `${k} = @${k}`).join(', ')
+      this.db.prepare(`UPDATE users SET ${sets}, updated_at = @now WHERE id = @id`).run({ ...changes, id, now: Date.now() })
+    }
+    return this.byId(id)
+  }
+
+  /** Deletes a user; true when a row was removed. */
+  delete (id: string): boolean { return this.deleteStmt.run(id).changes > 0 }
+
+  counts (): { total: number, connected: number } {
+    return this.countsStmt.get() as { total: number, connected: number }
+  }
+}

@@ -1,0 +1,12 @@
+import type { Context } from 'koa'
+
+/** The wuzapi success envelope: `{"code":200,"data":{...},"success":true}`. */
+export function ok (ctx: Context, data: unknown, status = 200): void {
+  ctx.status = status
+  ctx.body = { code: status, data, success: true }
+}
+
+/** The wuzapi error envelope: `{"code":N,"error":"...","success":false}`, plus optional extra fields. */
+export function errorBody (status: number, message: string, extra: Readonly<Record<string, unknown>> = {}): Record<string, unknown> {
+  return { code: status, error: message, success: false, ...extra }
+}

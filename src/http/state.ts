@@ -1,0 +1,18 @@
+import type { ParameterizedContext } from 'koa'
+import type { AuthUser } from '../services/auth.js'
+
+/** What middleware puts on `ctx.state`. */
+export interface AppState {
+  requestId: string
+  /** Set by the user-token middleware on user routes. */
+  user?: AuthUser
+}
+
+export type AppContext = ParameterizedContext<AppState>
+
+/** The authenticated user of a user route (the middleware guarantees it is there). */
+export function currentUser (ctx: AppContext): AuthUser {
+  const user = ctx.state.user
+  if (user === undefined) throw new Error('user route mounted without the user-token middleware')
+  return user
+}

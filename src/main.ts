@@ -1,0 +1,36 @@
+import { ConfigError, loadConfig, type Config } from './config.js'
+import { startServer } from './server.js'
+import { createLogger } from './util/logger.js'
+
+function configOrExit (): Config {
+  try {
+    return loadConfig()
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`configuration error: ${err.message}\n`)
+      process.exit(1)
+    }
+    throw err
+  }
+}
+
+const config = configOrExit()
+const logger = createLogger(config.logLevel)
+try {
+  const server = await startServer(config, logger)
+  let stopping = false
+  const stop = (signal: string): void => {
+    if (stopping) return
+    stopping = true
+    logger.info({ signal }, 'shutting down')
+    server.close().then(() => process.exit(0), err => {
+      logger.error({ err }, 'shutdown failed')
+      process.exit(1)
+    })
+  }
+  process.on('SIGTERM', () => stop('SIGTERM'))
+  process.on('SIGINT', () => stop('SIGINT'))
+} catch (err) {
+  logger.fatal({ err }, 'server failed to start')
+  process.exit(1)
+}

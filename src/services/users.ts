@@ -1,0 +1,156 @@
+import type { UserChanges, UserRow, UsersRepo } from '../db/repos/users.js'
+import { ConflictError, NotFoundError, ValidationError } from '../errors.js'
+import { hashToken, newToken, newUserId } from '../util/ids.js'
+import { parseEventList } from '../whatsapp/events.js'
+import type { AuthService } from './auth.js'
+import type { SessionPort } from './session-port.js'
+
+/** What an admin may set when creating or updating a user. */
+export interface UserInput {
+  name?: string
+  token?: string
+  webhook?: string
+  events?: string | string[]
+  expiration?: number
+  history?: number
+  proxyConfig?: { enabled?: boolean, proxyURL?: string }
+}
+
+/** A user as the admin API shows it (wuzapi's field names). */
+export interface UserView {
+  id: string
+  name: string
+  token: string
+  webhook: string
+  jid: string
+  qrcode: string
+  connected: boolean
+  loggedIn: boolean
+  expiration: number
+  proxy_url: string
+  events: string
+  history: number
+  proxy_config: { enabled: boolean, proxy_url: string }
+  s3_config: Record<string, unknown>
+}
+
+const S3_DISABLED = Object.freeze({ enabled: false, endpoint: '', region: '', bucket: '', access_key: '***', path_style: true, public_url: '', media_delivery: 'base64', retention_days: 30 })
+
+/** The token is never stored: lists show only its last four characters. */
+function tokenHint (token: string): string {
+  return token.slice(-4)
+}
+
+function eventsCsv (events: string | string[] | undefined): string | undefined {
+  if (events === undefined) return undefined
+  const { events: valid, unknown } = parseEventList(events)
+  if (unknown.length > 0) throw new ValidationError('invalid event type', { details: `invalid event: ${unknown.join(', ')}` })
+  return valid.join(',')
+}
+
+function checkToken (token: string): void {
+  if (token.length < 8) throw new ValidationError('token must be at least 8 characters long')
+  if (/\s/.test(token)) throw new ValidationError('token must not contain spaces')
+}
+
+/** Admin use-cases on users: create, list, update, delete. */
+export class UsersService {
+  constructor (
+    private readonly users: UsersRepo,
+    private readonly auth: AuthService,
+    private readonly sessions: SessionPort
+  ) {}
+
+  /** Creates a user; returns the view with the clear token, shown this once. */
+  create (input: UserInput): UserView {
+    const name = input.name?.trim() ?? ''
+    if (name === '') throw new ValidationError('missing name in Payload')
+    const token = input.token?.trim() || newToken()
+    checkToken(token)
+    const row: Parameters<UsersRepo['insert']>[0] = {
+      id: newUserId(),
+      name,
+      token_hash: hashToken(token),
+      token_hint: tokenHint(token),
+      webhook: input.webhook?.trim() ?? '',
+      events: eventsCsv(input.events) ?? '',
+      expiration: input.expiration ?? 0,
+      proxy_url: input.proxyConfig?.enabled === true ? input.proxyConfig.proxyURL ?? '' : '',
+      history: input.history ?? 0
+    }
+    if (this.users.byTokenHash(row.token_hash) !== undefined) throw new ConflictError('user with this token already exists')
+    return { ...this.view(this.users.insert(row)), token }
+  }
+
+  list (): UserView[] {
+    return this.users.list().map(row => this.view(row))
+  }
+
+  /** The user as a 0- or 1-element list, as wuzapi answers `GET /admin/users/{id}`. */
+  find (id: string): UserView[] {
+    const row = this.users.byId(id)
+    return row === undefined ? [] : [this.view(row)]
+  }
+
+  /** Updates the given fields; a new token is returned in clear once. */
+  update (id: string, input: UserInput): UserView {
+    const current = this.users.byId(id)
+    if (current === undefined) throw notFound(id)
+    const changes: UserChanges = {}
+    if (input.name !== undefined && input.name.trim() !== '') changes.name = input.name.trim()
+    if (input.webhook !== undefined) changes.webhook = input.webhook.trim()
+    const events = eventsCsv(input.events)
+    if (events !== undefined) changes.events = events
+    if (input.expiration !== undefined) changes.expiration = input.expiration
+    if (input.history !== undefined) changes.history = input.history
+    if (input.proxyConfig !== undefined) changes.proxy_url = input.proxyConfig.enabled === true ? input.proxyConfig.proxyURL ?? '' : ''
+    const token = input.token?.trim()
+    if (token !== undefined && token !== '') {
+      checkToken(token)
+      const hash = hashToken(token)
+      const owner = this.users.byTokenHash(hash)
+      if (owner !== undefined && owner.id !== id) throw new ConflictError('user with this token already exists')
+      changes.token_hash = hash
+      changes.token_hint = tokenHint(token)
+    }
+    if (Object.keys(changes).length === 0) throw new ValidationError('no fields to update')
+    const row = this.users.update(id, changes) as UserRow
+    this.auth.invalidate(id)
+    return token ? { ...this.view(row), token } : this.view(row)
+  }
+
+  /** Ends the user's session (logging it out on the phone side), then deletes the user and its data. */
+  async delete (id: string): Promise<UserView> {
+    const row = this.users.byId(id)
+    if (row === undefined) throw notFound(id)
+    this.auth.invalidate(id)
+    await this.sessions.destroy(id)
+    this.users.delete(id)
+    this.auth.invalidate(id)
+    return this.view(row)
+  }
+
+  private view (row: UserRow): UserView {
+    const session = this.sessions.snapshot(row.id)
+    return {
+      id: row.id,
+      name: row.name,
+      token: row.token_hint === '' ? '' : `***${row.token_hint}`,
+      webhook: row.webhook,
+      jid: row.jid,
+      qrcode: session.qrcode,
+      connected: session.connected,
+      loggedIn: session.loggedIn,
+      expiration: row.expiration,
+      proxy_url: row.proxy_url,
+      events: row.events,
+      history: row.history,
+      proxy_config: { enabled: row.proxy_url !== '', proxy_url: row.proxy_url },
+      s3_config: { ...S3_DISABLED }
+    }
+  }
+}
+
+function notFound (id: string): NotFoundError {
+  return new NotFoundError('user not found', { details: `No user found with ID: ${id}` })
+}

@@ -1,0 +1,38 @@
+import path from 'node:path'
+import { ConfigError, loadConfig, parseSize } from '../../src/config.js'
+
+describe('loadConfig', () => {
+  it('applies the documented defaults', () => {
+    const config = loadConfig({})
+    expect(config).toMatchObject({ port: 8080, host: '0.0.0.0', dataDir: path.resolve('./data'), adminToken: undefined, logLevel: 'info', waMode: 'live', bodyLimitBytes: 100 * 1024 * 1024 })
+    expect(Object.isFrozen(config)).toBe(true)
+  })
+
+  it('reads every variable', () => {
+    const config = loadConfig({ PORT: '9000', HOST: '127.0.0.1', DATA_DIR: '/tmp/x', ADMIN_TOKEN: 'a-very-long-admin-token', LOG_LEVEL: 'DEBUG', WA_MODE: 'sandbox', BODY_LIMIT: '2mb' })
+    expect(config).toMatchObject({ port: 9000, host: '127.0.0.1', dataDir: '/tmp/x', adminToken: 'a-very-long-admin-token', logLevel: 'debug', waMode: 'sandbox', bodyLimitBytes: 2 * 1024 * 1024 })
+  })
+
+  it('accepts wuzapi\'s WUZAPI_ADMIN_TOKEN name', () => {
+    expect(loadConfig({ WUZAPI_ADMIN_TOKEN: 'another-long-admin-token' }).adminToken).toBe('another-long-admin-token')
+  })
+
+  it.each([
+    [{ PORT: 'abc' }, /PORT must be a whole number/],
+    [{ PORT: '70000' }, /PORT must be between 0 and 65535/],
+    [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL must be one of fatal, error/],
+    [{ WA_MODE: 'mock' }, /WA_MODE must be one of live, sandbox/],
+    [{ BODY_LIMIT: 'huge' }, /BODY_LIMIT must be a size/],
+    [{ BODY_LIMIT: '10' }, /BODY_LIMIT must be at least 1kb/],
+    [{ ADMIN_TOKEN: 'short' }, /ADMIN_TOKEN must be at least 16 characters/]
+  ])('refuses %j with one clear line', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError)
+    expect(() => loadConfig(env)).toThrow(message)
+  })
+})
+
+describe('parseSize', () => {
+  it.each([['1048576', 1048576], ['512kb', 512 * 1024], ['50MB', 50 * 1024 ** 2], ['1gb', 1024 ** 3], ['1.5mb', 1.5 * 1024 ** 2]])('parses %s', (raw, bytes) => {
+    expect(parseSize('X', raw)).toBe(bytes)
+  })
+})
