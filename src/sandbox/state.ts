@@ -1,0 +1,123 @@
+/** Public Signal keys a device published to the directory. */
+export interface PublishedKeys {
+  registrationId: number;
+  identityKey: Buffer;
+  signedPreKey: { keyId: number; publicKey: Buffer; signature: Buffer };
+  /** One-time prekeys by id; consumed when a bundle is handed out. */
+  preKeys: Record<string, Buffer>;
+}
+
+/** One device of an account: device 0 is the (virtual) phone, others are linked companions. */
+export interface DeviceRecord {
+  id: number;
+  kind: 'phone' | 'companion';
+  keyIndex: number;
+  keys: PublishedKeys;
+  /** Noise static key the companion authenticates with at login. */
+  noiseKey?: Buffer;
+  /** Signed device identity (ADV) the companion returned at pairing. */
+  account?: Buffer;
+  platform?: string;
+  /** Whether the first-login history sync has been delivered. */
+  historySent?: boolean;
+  createdAt: number;
+}
+
+/** Serialized Baileys-style auth state (creds + key store) of a virtual phone. */
+export interface PhoneSecrets {
+  creds: unknown;
+  keys: Record<string, Record<string, unknown>>;
+}
+
+/** A message a virtual phone received and decoded. */
+export interface ReceivedRecord {
+  id: string;
+  /** Chat jid (normalized, PN form). */
+  chat: string;
+  /** Sender user jid (normalized, PN form). */
+  from: string;
+  /** Sender device jid as relayed. */
+  fromDevice: string;
+  /** Unix seconds. */
+  t: number;
+  /** proto.Message bytes, or undefined when it could not be decrypted. */
+  message?: Buffer;
+  error?: string;
+  /** 'pkmsg' | 'msg' | 'skmsg' | 'plaintext'. */
+  encType: string;
+}
+
+/** A receipt a virtual phone received. */
+export interface ReceiptRecord {
+  ids: string[];
+  from: string;
+  type: string;
+  t: number;
+}
+
+/** One WhatsApp account (a phone number) in the sandbox world. */
+export interface AccountRecord {
+  pn: string;
+  lid: string;
+  pushName: string;
+  status: string;
+  devices: Record<string, DeviceRecord>;
+  phone: PhoneSecrets;
+  blocklist: string[];
+  picture?: { id: string; data: Buffer };
+  received: ReceivedRecord[];
+  receipts: ReceiptRecord[];
+}
+
+/** A group participant. */
+export interface GroupMember {
+  pn: string;
+  admin: 'admin' | 'superadmin' | null;
+}
+
+/** A group chat. */
+export interface GroupRecord {
+  id: string;
+  subject: string;
+  subjectOwner: string;
+  subjectTime: number;
+  creation: number;
+  owner: string;
+  desc?: string;
+  descId?: string;
+  descOwner?: string;
+  descTime?: number;
+  announce: boolean;
+  restrict: boolean;
+  inviteCode: string;
+  members: GroupMember[];
+}
+
+/** A stanza waiting for an offline device. */
+export interface QueuedStanza {
+  /** encodeBinaryNode output without the leading flag byte handling (base64 JSON friendly). */
+  node: Buffer;
+}
+
+/** The whole sandbox world; JSON-serializable with Baileys' BufferJSON. */
+export interface WorldState {
+  version: 1;
+  accounts: Record<string, AccountRecord>;
+  /** lid user → pn user */
+  lids: Record<string, string>;
+  groups: Record<string, GroupRecord>;
+  /** device jid (PN form, `user:dev@s.whatsapp.net`) → queued stanzas */
+  queues: Record<string, QueuedStanza[]>;
+  /** media path → metadata (blobs live in the store) */
+  media: Record<string, { size: number; mediaType: string }>;
+}
+
+/** A fresh, empty world. */
+export const emptyWorld = (): WorldState => ({
+  version: 1,
+  accounts: {},
+  lids: {},
+  groups: {},
+  queues: {},
+  media: {}
+});
