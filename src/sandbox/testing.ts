@@ -1,6 +1,8 @@
 import makeWASocket, { BufferJSON, initAuthCreds, proto } from '@whiskeysockets/baileys';
 import type {
   AuthenticationState,
+  BaileysEventMap,
+  WAMessage,
   ConnectionState,
   SignalDataSet,
   SignalDataTypeMap,
@@ -156,4 +158,57 @@ export function unrefLongTimers(minMs = 30000): () => void {
   return () => {
     globalThis.setTimeout = original;
   };
+}
+
+/** Events recorded by an {@link Inbox}, by Baileys event name. */
+export type InboxEvents = Partial<{ [K in keyof BaileysEventMap]: BaileysEventMap[K][] }>;
+
+/** Records a client's Baileys events across socket restarts, with waiters. */
+export class Inbox {
+  readonly events: InboxEvents = {};
+  private waiters: (() => void)[] = [];
+
+  /** Starts recording the events of a socket (call for every new socket). */
+  attach(sock: WASocket): void {
+    sock.ev.process(async batch => {
+      for (const [name, value] of Object.entries(batch)) {
+        const key = name as keyof BaileysEventMap;
+        ((this.events[key] ??= []) as unknown[]).push(value);
+      }
+      for (const w of this.waiters) w();
+    });
+  }
+
+  /** Every received WAMessage (all `messages.upsert` batches flattened). */
+  messages(): WAMessage[] {
+    return (this.events['messages.upsert'] ?? []).flatMap(u => u.messages);
+  }
+
+  /** Waits until `check` returns a value. */
+  waitFor<T>(check: () => T | undefined | false, timeoutMs = 8000, what = 'event'): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const first = check();
+      if (first) return resolve(first);
+      const w = () => {
+        const v = check();
+        if (!v) return;
+        done();
+        resolve(v);
+      };
+      const timer = setTimeout(() => {
+        done();
+        reject(new Error(`timed out waiting for ${what}`));
+      }, timeoutMs);
+      const done = () => {
+        clearTimeout(timer);
+        this.waiters = this.waiters.filter(x => x !== w);
+      };
+      this.waiters.push(w);
+    });
+  }
+
+  /** Waits for a received message matching `pred`. */
+  waitForMessage(pred: (m: WAMessage) => boolean, timeoutMs?: number): Promise<WAMessage> {
+    return this.waitFor(() => this.messages().find(pred), timeoutMs, 'message');
+  }
 }
