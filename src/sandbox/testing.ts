@@ -132,13 +132,19 @@ export async function pairClient(
 
 /** Hides libsignal's "Closing session" dumps (key material on stdout) during tests. */
 export function quietLibsignal(): () => void {
-  const original = console.info;
-  console.info = (...args: unknown[]) => {
-    if (typeof args[0] === 'string' && /session/i.test(args[0])) return;
-    original(...args);
-  };
+  const info = console.info;
+  const warn = console.warn;
+  const filter =
+    (original: (...a: unknown[]) => void) =>
+    (...args: unknown[]) => {
+      if (typeof args[0] === 'string' && /session/i.test(args[0])) return;
+      original(...args);
+    };
+  console.info = filter(info);
+  console.warn = filter(warn);
   return () => {
-    console.info = original;
+    console.info = info;
+    console.warn = warn;
   };
 }
 
