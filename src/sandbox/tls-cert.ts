@@ -43,7 +43,8 @@ export function generateSelfSignedCert(commonName = 'WhatsApp Sandbox Media'): T
   const spki = publicKey.export({ type: 'spki', format: 'der' });
   const sigAlg = seq(oid('1.2.840.10045.4.3.2'));
   const serial = randomBytes(16);
-  serial[0]! &= 0x7f;
+  // DER INTEGER: positive and minimal (a leading 0x00 before a byte < 0x80 is "illegal padding" to OpenSSL)
+  serial[0] = 0x40 | (serial[0]! & 0x3f);
   const now = Date.now();
   const san = seq(tlv(0x87, Buffer.from([127, 0, 0, 1])), tlv(0x82, Buffer.from('localhost')));
   const extensions = tlv(
