@@ -19,6 +19,14 @@ export interface Config {
   readonly bodyLimitBytes: number
   /** How long a graceful shutdown waits for in-flight requests, in milliseconds. */
   readonly shutdownTimeoutMs: number
+  /** Log level of the WhatsApp library (Baileys). */
+  readonly baileysLogLevel: LogLevel
+  /** Baileys' IQ timeout in milliseconds. */
+  readonly waQueryTimeoutMs: number
+  /** How long `/session/connect` (without `Immediate`) waits for the login, in milliseconds. */
+  readonly connectWaitMs: number
+  /** Sandbox mode: a pairing code handed out by `/session/pairphone` is entered on the virtual phone by itself. */
+  readonly sandboxAutoPair: boolean
 }
 
 /** A configuration value that cannot be used; its message is one line naming the variable. */
@@ -67,6 +75,14 @@ export function parseSize (name: string, raw: string): number {
   return bytes
 }
 
+function bool (env: Env, name: string, fallback: boolean): boolean {
+  const raw = read(env, name)
+  if (raw === undefined) return fallback
+  if (/^(1|true|yes|on)$/i.test(raw)) return true
+  if (/^(0|false|no|off)$/i.test(raw)) return false
+  throw new ConfigError(`${name} must be true or false, got "${raw}"`)
+}
+
 function adminToken (env: Env): string | undefined {
   const token = read(env, 'ADMIN_TOKEN') ?? read(env, 'WUZAPI_ADMIN_TOKEN')
   if (token !== undefined && token.length < 16) {
@@ -89,6 +105,10 @@ export function loadConfig (env: Env = process.env): Config {
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
     waMode: oneOf(env, 'WA_MODE', WA_MODES, 'live'),
     bodyLimitBytes: bodyLimit === undefined ? 100 * 1024 ** 2 : parseSize('BODY_LIMIT', bodyLimit),
-    shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000)
+    shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
+    baileysLogLevel: oneOf(env, 'BAILEYS_LOG_LEVEL', LOG_LEVELS, 'error'),
+    waQueryTimeoutMs: integer(env, 'WA_QUERY_TIMEOUT_MS', 20_000, 1_000, 300_000),
+    connectWaitMs: integer(env, 'CONNECT_WAIT_MS', 10_000, 0, 120_000),
+    sandboxAutoPair: bool(env, 'SANDBOX_AUTO_PAIR', true)
   })
 }

@@ -48,3 +48,13 @@ export class PayloadTooLargeError extends AppError {
 export class UnsupportedMediaTypeError extends AppError {
   constructor (type: string) { super(415, `unsupported content type "${type}": send application/json`) }
 }
+
+/** 409: the user's WhatsApp session is not in a state that allows this call; `state` tells which it is in. */
+export class SessionStateError extends AppError {
+  constructor (message: string, state: string) { super(409, message, { state }) }
+}
+
+/** 504: WhatsApp (or the sandbox) did not answer in time. */
+export class UpstreamTimeoutError extends AppError {
+  constructor (message: string) { super(504, message) }
+}

@@ -6,6 +6,8 @@ export interface AppState {
   requestId: string
   /** Set by the user-token middleware on user routes. */
   user?: AuthUser
+  /** The token the user authenticated with (wuzapi echoes it in /session/status). */
+  token?: string
 }
 
 export type AppContext = ParameterizedContext<AppState>

@@ -80,4 +80,24 @@ describe('sandbox pairing and login', () => {
     const u = await waitForUpdate(sock, x => x.connection === 'close');
     expect(closeCode(u)).toBe(401);
   });
+
+  it.each([
+    ['restart', 515, true],
+    ['replaced', 440, true],
+    ['drop', 428, true],
+    ['failure', 401, true],
+    ['logout', 401, false]
+  ] as const)('fault %s closes the socket with %i; the login still works afterwards: %s', async (kind, code, kept) => {
+    const pn = `55119999901${code}${kind.length}`;
+    const client = await pairClient(sb, pn);
+    clients.push(client);
+    const closed = waitForUpdate(client.sock, u => u.connection === 'close');
+    expect(sb.fault(pn, kind)).toBeGreaterThanOrEqual(1);
+    expect(closeCode(await closed)).toBe(code);
+    const again = sandboxSocket(sb, client.auth);
+    socks.push(again);
+    const next = await waitForUpdate(again, u => u.connection === 'open' || u.connection === 'close');
+    expect(next.connection).toBe(kept ? 'open' : 'close');
+    if (!kept) expect(closeCode(next)).toBe(401);
+  });
 });

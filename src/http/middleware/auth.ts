@@ -24,6 +24,7 @@ export function userAuth (auth: AuthService): Middleware<AppState> {
     const query = ctx.query.token
     const token = ctx.get('Token') || (Array.isArray(query) ? query[0] : query) || bearer(ctx.get('Authorization'))
     ctx.state.user = auth.authenticate(token)
+    ctx.state.token = token
     await next()
   }
 }

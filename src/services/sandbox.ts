@@ -1,0 +1,91 @@
+import type { Sandbox } from '../sandbox/index.js'
+import type { FaultKind } from '../sandbox/index.js'
+import type { UsersRepo } from '../db/repos/users.js'
+import { NotFoundError, SessionStateError, ValidationError } from '../errors.js'
+import { messageToJson } from '../whatsapp/message-json.js'
+import type { SessionRegistry } from '../whatsapp/session-registry.js'
+
+/** The faults `/sandbox/fault` can trigger, by the name the API uses. */
+export const FAULTS: Record<string, FaultKind> = {
+  restart: 'restart',
+  replaced: 'replaced',
+  logout: 'logout',
+  drop: 'drop',
+  'qr-expire': 'qr-expire',
+  'ack-delay': 'ack-delay',
+  'ack-withhold': 'ack-withhold',
+  'ack-normal': 'ack-normal'
+}
+
+function digits (phone: string): string {
+  const d = phone.replace(/^\+/, '').replace(/@.*$/, '')
+  if (!/^\d{5,15}$/.test(d)) throw new ValidationError('invalid Phone: use digits only, with the country code (e.g. 5491155554444)')
+  return d
+}
+
+/** The `/sandbox/*` use-cases: drive the embedded WhatsApp emulator in `WA_MODE=sandbox`. */
+export class SandboxService {
+  constructor (private readonly sandbox: Sandbox, private readonly registry: SessionRegistry, private readonly users: UsersRepo) {}
+
+  /** A virtual phone scans the user's current QR code; resolves once the session logged in. */
+  async scanQr (userId: string, phone: string): Promise<Record<string, unknown>> {
+    const session = this.registry.session(this.userExists(userId))
+    if (session.state !== 'qr' || session.qr === '') {
+      throw new SessionStateError(`no QR code to scan: the session is ${session.state}; call /session/connect first`, session.state)
+    }
+    const paired = await this.sandbox.scanQr(session.qr, digits(phone))
+    await session.waitFor(s => s === 'connected', 10_000)
+    return { jid: paired.jid, lid: paired.lid, state: session.state }
+  }
+
+  /** A virtual phone enters a pairing code handed out by `/session/pairphone`. */
+  async completePairing (code: string, phone: string | undefined): Promise<Record<string, unknown>> {
+    const paired = await this.sandbox.completePairingCode(code.replace(/-/g, '').toUpperCase(), phone === undefined ? undefined : digits(phone))
+    return { jid: paired.jid, lid: paired.lid }
+  }
+
+  createPhone (phone: string, pushName: string | undefined): Record<string, unknown> {
+    const p = this.sandbox.createPhone(digits(phone), pushName)
+    return { Phone: p.pn, JID: p.jid, LID: p.lid, PushName: p.pushName }
+  }
+
+  /** A virtual phone sends a text to a user's WhatsApp (by user id) or to any JID/number. */
+  async phoneSendText (phone: string, to: string, body: string): Promise<Record<string, unknown>> {
+    const target = this.resolveTarget(to)
+    const id = await this.sandbox.createPhone(digits(phone)).sendText(target, body)
+    return { Id: id, To: target }
+  }
+
+  /** What a virtual phone received, decoded. */
+  received (phone: string): Array<Record<string, unknown>> {
+    return this.sandbox.phone(digits(phone)).received().map(m => ({
+      Id: m.id, Chat: m.chat, From: m.from, Timestamp: m.t, Message: messageToJson(m.message), Error: m.error ?? null
+    }))
+  }
+
+  /** Triggers a fault on every connection of the user's WhatsApp number. */
+  fault (userId: string, kind: string): Record<string, unknown> {
+    const fault = FAULTS[kind]
+    if (fault === undefined) throw new ValidationError(`invalid Kind: use one of ${Object.keys(FAULTS).join(', ')}`)
+    const session = this.registry.session(this.userExists(userId))
+    const target = session.jid
+    if (fault !== 'qr-expire' && target === '') throw new SessionStateError('the user has no WhatsApp login to fault', session.state)
+    const connections = this.sandbox.fault(fault === 'qr-expire' ? '' : target, fault)
+    return { Kind: kind, Connections: connections }
+  }
+
+  private userExists (userId: string): string {
+    if (this.users.byId(userId) === undefined) throw new NotFoundError('user not found')
+    return userId
+  }
+
+  private resolveTarget (to: string): string {
+    const user = this.users.byId(to)
+    if (user !== undefined) {
+      const jid = this.registry.session(user.id).jid
+      if (jid === '') throw new SessionStateError('that user has no WhatsApp login yet', this.registry.status(user.id).state)
+      return jid
+    }
+    return to.includes('@') ? to : `${digits(to)}@s.whatsapp.net`
+  }
+}

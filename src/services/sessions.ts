@@ -1,0 +1,126 @@
+import type { UsersRepo } from '../db/repos/users.js'
+import { SessionStateError, UpstreamTimeoutError, ValidationError } from '../errors.js'
+import { parseEventList } from '../whatsapp/events.js'
+import type { SessionRegistry } from '../whatsapp/session-registry.js'
+import type { SessionState } from '../whatsapp/session.js'
+import type { AuthService, AuthUser } from './auth.js'
+
+export interface SessionsOptions {
+  /** How long `/session/connect` without `Immediate` waits for the login (wuzapi: 10 s). */
+  connectWaitMs: number
+  /** How long `/session/qr` and `/session/pairphone` wait for the socket to show a QR code. */
+  qrWaitMs: number
+  /** Called with each pairing code handed out (the sandbox uses it to "type" the code on the phone). */
+  onPairingCode?: (userId: string, phone: string, code: string) => void
+}
+
+const SHOWING_QR: ReadonlySet<SessionState> = new Set(['qr', 'pairing'])
+const SETTLED: ReadonlySet<SessionState> = new Set(['connected', 'qr', 'pairing', 'disconnected', 'logged_out'])
+
+/** `XXXXXXXX` → `XXXX-XXXX`, as wuzapi (whatsmeow) formats linking codes. */
+export function formatLinkingCode (code: string): string {
+  return code.length === 8 ? `${code.slice(0, 4)}-${code.slice(4)}` : code
+}
+
+/** The `/session/*` use-cases. */
+export class SessionsService {
+  constructor (
+    private readonly registry: SessionRegistry,
+    private readonly users: UsersRepo,
+    private readonly auth: AuthService,
+    private readonly options: SessionsOptions
+  ) {}
+
+  /** Starts the session (keeping the subscription when `subscribe` is absent) and, unless `immediate`, waits for the login or a QR code. */
+  async connect (user: AuthUser, subscribe: string[] | undefined, immediate: boolean): Promise<Record<string, unknown>> {
+    if (subscribe !== undefined && subscribe.length > 0) {
+      this.users.update(user.id, { events: parseEventList(subscribe).events.join(',') })
+      this.auth.invalidate(user.id)
+    }
+    const before = this.registry.status(user.id).state
+    await this.registry.exclusive(user.id, async session => { session.start() })
+    if (!immediate && before !== 'connected') {
+      await this.registry.session(user.id).waitFor(s => SETTLED.has(s), this.options.connectWaitMs)
+    }
+    const status = this.registry.status(user.id)
+    const row = this.users.byId(user.id)
+    const details = before === 'connected' ? 'Already connected' : status.loggedIn ? 'Connected!' : SHOWING_QR.has(status.state) ? 'Waiting for QR code scan or pairing code' : 'Connecting'
+    return { details, events: row?.events ?? '', jid: status.jid, webhook: row?.webhook ?? '', state: status.state, lastError: status.lastError ?? null }
+  }
+
+  /** Closes the socket; the login is kept, so the next connect needs no QR. */
+  async disconnect (user: AuthUser): Promise<Record<string, unknown>> {
+    await this.registry.exclusive(user.id, async session => {
+      if (session.state === 'disconnected' || session.state === 'logged_out') {
+        throw new SessionStateError(`no session: the WhatsApp session is ${session.state}`, session.state)
+      }
+      await session.disconnect()
+    })
+    return { Details: 'Disconnected' }
+  }
+
+  /** Logs out on the phone side and wipes the login; the next connect shows a QR code. */
+  async logout (user: AuthUser): Promise<Record<string, unknown>> {
+    await this.registry.exclusive(user.id, async session => {
+      if (!session.hasLogin && session.state !== 'connected') {
+        throw new SessionStateError(`could not logout as it was not logged in (session is ${session.state})`, session.state)
+      }
+      await session.logout()
+    })
+    return { Details: 'Logged out' }
+  }
+
+  /** wuzapi's status shape (both spellings of connected/loggedIn), plus our state and last error. */
+  status (user: AuthUser, token: string): Record<string, unknown> {
+    const status = this.registry.status(user.id)
+    const row = this.users.byId(user.id)
+    return {
+      id: user.id,
+      name: user.name,
+      token,
+      jid: status.jid,
+      pushName: status.pushName,
+      webhook: row?.webhook ?? '',
+      events: row?.events ?? '',
+      connected: status.connected,
+      loggedIn: status.loggedIn,
+      Connected: status.connected,
+      LoggedIn: status.loggedIn,
+      state: status.state,
+      lastError: status.lastError ?? null,
+      qrcode: status.qrcode,
+      proxy_url: row?.proxy_url ?? '',
+      history: String(row?.history ?? 0),
+      proxy_config: { enabled: (row?.proxy_url ?? '') !== '', proxy_url: row?.proxy_url ?? '' },
+      hmac_configured: false
+    }
+  }
+
+  /** The current QR code as a PNG data URL. */
+  async qr (user: AuthUser): Promise<{ QRCode: string }> {
+    const session = this.registry.session(user.id)
+    if (session.state === 'connected') throw new SessionStateError('already logged in', session.state)
+    if (session.state === 'disconnected' || session.state === 'logged_out') {
+      throw new SessionStateError(`not connected: the session is ${session.state}; call /session/connect first`, session.state)
+    }
+    await session.waitFor(s => SHOWING_QR.has(s) || s === 'connected', this.options.qrWaitMs)
+    return { QRCode: session.qrPng }
+  }
+
+  /** Requests a pairing code for `phone` (starting the session when needed); answers `XXXX-XXXX`. */
+  async pairPhone (user: AuthUser, phone: string): Promise<{ LinkingCode: string }> {
+    const digits = phone.replace(/^\+/, '')
+    if (!/^\d{7,15}$/.test(digits)) throw new ValidationError('invalid Phone: use the international number, digits only (e.g. 5491155554444)')
+    const code = await this.registry.exclusive(user.id, async session => {
+      if (session.hasLogin) throw new ValidationError('already paired')
+      session.start()
+      if (!await session.waitFor(s => SHOWING_QR.has(s), this.options.qrWaitMs)) {
+        const reason = session.lastError?.message ?? `session is ${session.state}`
+        throw new UpstreamTimeoutError(`WhatsApp did not offer pairing in time: ${reason}`)
+      }
+      return await session.requestPairingCode(digits)
+    })
+    this.options.onPairingCode?.(user.id, digits, code)
+    return { LinkingCode: formatLinkingCode(code) }
+  }
+}

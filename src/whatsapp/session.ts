@@ -1,0 +1,271 @@
+import { EventEmitter } from 'node:events'
+import makeWASocket, {
+  Browsers, jidNormalizedUser, makeCacheableSignalKeyStore, proto,
+  type ConnectionState, type GroupMetadata, type UserFacingSocketConfig, type WASocket
+} from '@whiskeysockets/baileys'
+import QRCode from 'qrcode'
+import type { UsersRepo } from '../db/repos/users.js'
+import type { WaAuthRepo } from '../db/repos/wa-auth.js'
+import type { Logger } from '../util/logger.js'
+import { useSqliteAuthState, type SqliteAuthState } from './auth-state.js'
+import type { EventType } from './events.js'
+import { decideOnClose } from './reconnect-policy.js'
+import { TtlCache } from './ttl-cache.js'
+
+/** Lifecycle states of a user's WhatsApp session. */
+export type SessionState = 'disconnected' | 'connecting' | 'qr' | 'pairing' | 'connected' | 'reconnecting' | 'logged_out'
+
+/** Receives the session events the event bus turns into webhooks. */
+export type SessionEventSink = (userId: string, type: EventType, payload: Record<string, unknown>) => void
+
+/** What every session of the process shares. */
+export interface SessionEnv {
+  logger: Logger
+  /** Logger handed to Baileys (usually quieter than ours). */
+  baileysLogger: Logger
+  users: UsersRepo
+  auth: WaAuthRepo
+  /** Extra socket options: the sandbox's URL and agents in sandbox mode, nothing in live mode. */
+  socketOptions: () => Partial<UserFacingSocketConfig>
+  emit: SessionEventSink
+  /** Baileys' IQ timeout; an IQ pending at socket end keeps a timer this long. */
+  queryTimeoutMs: number
+  connectTimeoutMs: number
+}
+
+export interface LastError { code: number | undefined, message: string, at: string }
+
+/**
+ * One user's WhatsApp session: a Baileys socket, its login in SQLite, and the reconnect policy.
+ * Not safe for concurrent calls: the registry serialises connect/disconnect/logout per user.
+ */
+export class UserSession extends EventEmitter {
+  state: SessionState = 'disconnected'
+  qr = ''
+  qrPng = ''
+  lastError: LastError | undefined
+  private sock: WASocket | undefined
+  private readonly authState: SqliteAuthState
+  private readonly retryCache = new TtlCache(60 * 60_000)
+  private readonly groupCache = new TtlCache(5 * 60_000)
+  private attempt = 0
+  private reconnectTimer: NodeJS.Timeout | undefined
+  private intentionalClose = false
+
+  constructor (readonly userId: string, private readonly env: SessionEnv) {
+    super()
+    this.setMaxListeners(50)
+    this.authState = useSqliteAuthState(env.auth, userId)
+  }
+
+  /** True when SQLite holds a paired login (a connect needs no QR). */
+  get hasLogin (): boolean { return this.authState.hasLogin() }
+
+  /** The logged-in phone JID (`5511...@s.whatsapp.net`), or ''. */
+  get jid (): string {
+    const id = this.authState.state.creds.me?.id
+    return id !== undefined && this.hasLogin ? jidNormalizedUser(id) : ''
+  }
+
+  get pushName (): string { return this.authState.state.creds.me?.name ?? '' }
+
+  /** The live socket, only while connected. */
+  get socket (): WASocket | undefined { return this.state === 'connected' ? this.sock : undefined }
+
+  /** Opens a socket unless one is already open or opening; a pending backoff reconnect happens now. */
+  start (): void {
+    if (this.sock !== undefined) return
+    this.clearReconnect()
+    this.open()
+  }
+
+  /** Resolves when `check` holds for the current state, or after `timeoutMs` (false). */
+  async waitFor (check: (s: SessionState) => boolean, timeoutMs: number): Promise<boolean> {
+    if (check(this.state)) return true
+    return await new Promise(resolve => {
+      const onState = (): void => { if (check(this.state)) finish(true) }
+      const timer = setTimeout(() => finish(false), timeoutMs)
+      const finish = (result: boolean): void => {
+        clearTimeout(timer)
+        this.off('state', onState)
+        resolve(result)
+      }
+      this.on('state', onState)
+    })
+  }
+
+  /** Closes the socket and keeps the login (the next connect needs no QR). */
+  async disconnect (): Promise<void> {
+    await this.closeSocket()
+    this.dropUnfinishedPairing()
+    this.env.users.update(this.userId, { connected: 0 })
+    this.setState('disconnected')
+  }
+
+  /** Closes the socket without changing what is stored (server shutdown). */
+  async stop (): Promise<void> {
+    await this.closeSocket()
+  }
+
+  /** Logs out on the phone side when possible, then wipes the stored login. */
+  async logout (): Promise<void> {
+    const sock = this.socket
+    this.clearReconnect()
+    if (sock !== undefined) {
+      this.intentionalClose = true
+      try {
+        await sock.logout()
+      } catch (err) {
+        this.env.logger.warn({ userId: this.userId, err }, 'logout on the phone side failed; wiping the login anyway')
+      }
+    }
+    await this.closeSocket()
+    this.authState.wipe()
+    this.env.users.update(this.userId, { connected: 0, jid: '' })
+    this.setState('logged_out')
+  }
+
+  /** Asks WhatsApp for a pairing code for this phone number; the socket must be showing QR codes. */
+  async requestPairingCode (phone: string): Promise<string> {
+    const sock = this.sock
+    if (sock === undefined) throw new Error('no socket')
+    const code = await sock.requestPairingCode(phone)
+    this.setState('pairing')
+    return code
+  }
+
+  /** Remembers a sent message so a peer's retry request can be answered. */
+  rememberSent (id: string, remoteJid: string, message: proto.IMessage): void {
+    this.env.auth.saveSentMessage(this.userId, id, remoteJid, proto.Message.encode(message).finish())
+  }
+
+  private open (): void {
+    this.intentionalClose = false
+    const { state } = this.authState
+    const sock = makeWASocket({
+      auth: { creds: state.creds, keys: makeCacheableSignalKeyStore(state.keys, this.env.baileysLogger) },
+      logger: this.env.baileysLogger,
+      browser: Browsers.macOS('Chrome'),
+      markOnlineOnConnect: false,
+      syncFullHistory: false,
+      msgRetryCounterCache: this.retryCache,
+      defaultQueryTimeoutMs: this.env.queryTimeoutMs,
+      connectTimeoutMs: this.env.connectTimeoutMs,
+      getMessage: async key => {
+        const stored = key.id ? this.env.auth.sentMessage(this.userId, key.id) : undefined
+        return stored === undefined ? undefined : proto.Message.decode(stored)
+      },
+      cachedGroupMetadata: async jid => this.groupCache.get<GroupMetadata>(jid),
+      ...this.env.socketOptions()
+    })
+    this.sock = sock
+    this.setState(this.attempt > 0 ? 'reconnecting' : 'connecting')
+    sock.ev.on('creds.update', () => { this.authState.saveCreds() })
+    sock.ev.on('connection.update', update => { this.onConnectionUpdate(sock, update) })
+    sock.ev.on('groups.update', updates => { for (const g of updates) if (g.id) this.groupCache.del(g.id) })
+  }
+
+  private onConnectionUpdate (sock: WASocket, update: Partial<ConnectionState>): void {
+    if (sock !== this.sock) return
+    if (update.qr !== undefined) void this.onQr(update.qr)
+    if (update.isNewLogin === true) this.onPaired()
+    if (update.connection === 'open') this.onOpen()
+    if (update.connection === 'close') this.onClose(sock, update.lastDisconnect?.error)
+  }
+
+  private async onQr (qr: string): Promise<void> {
+    this.qr = qr
+    this.qrPng = await QRCode.toDataURL(qr, { width: 256, margin: 2 })
+    if (this.qr !== qr) return
+    if (this.state !== 'pairing') this.setState('qr')
+    this.env.emit(this.userId, 'QR', { qrCodeBase64: this.qrPng })
+  }
+
+  private onPaired (): void {
+    const me = this.authState.state.creds.me
+    this.env.users.update(this.userId, { jid: me?.id ?? '' })
+    this.env.emit(this.userId, 'PairSuccess', { ID: me?.id ?? '', LID: me?.lid ?? '', BusinessName: '', Platform: this.authState.state.creds.platform ?? '' })
+  }
+
+  private onOpen (): void {
+    this.attempt = 0
+    this.qr = ''
+    this.qrPng = ''
+    this.lastError = undefined
+    this.env.users.update(this.userId, { connected: 1, jid: this.authState.state.creds.me?.id ?? '' })
+    this.setState('connected')
+    this.env.emit(this.userId, 'Connected', {})
+  }
+
+  private onClose (sock: WASocket, error: Error | undefined): void {
+    this.sock = undefined
+    sock.ev.removeAllListeners('connection.update')
+    const code = (error as { output?: { statusCode?: number } } | undefined)?.output?.statusCode
+    const decision = decideOnClose({ code, message: error?.message, intentional: this.intentionalClose }, this.attempt)
+    if (error !== undefined && !this.intentionalClose) {
+      this.lastError = { code, message: error.message, at: new Date().toISOString() }
+    }
+    this.env.logger.info({ userId: this.userId, code, reason: error?.message, decision }, 'whatsapp connection closed')
+    this.qr = ''
+    this.qrPng = ''
+    switch (decision.action) {
+      case 'none':
+        return
+      case 'reconnect':
+        this.attempt += 1
+        this.setState(code === 515 ? 'connecting' : 'reconnecting')
+        if (code !== 515) this.env.emit(this.userId, 'Disconnected', {})
+        this.reconnectTimer = setTimeout(() => {
+          this.reconnectTimer = undefined
+          this.open()
+        }, decision.delayMs)
+        return
+      case 'logged_out':
+        this.authState.wipe()
+        this.env.users.update(this.userId, { connected: 0, jid: '' })
+        this.setState('logged_out')
+        this.env.emit(this.userId, 'LoggedOut', { OnConnect: false, Reason: code ?? 401 })
+        return
+      case 'stop':
+        this.lastError = { code, message: decision.reason, at: new Date().toISOString() }
+        this.dropUnfinishedPairing()
+        this.env.users.update(this.userId, { connected: 0 })
+        this.setState('disconnected')
+        if (error?.message === 'QR refs attempts ended') this.env.emit(this.userId, 'QRTimeout', {})
+        else if (code === 440) this.env.emit(this.userId, 'StreamReplaced', {})
+        else this.env.emit(this.userId, 'Disconnected', {})
+    }
+  }
+
+  /** A pairing code request sets `creds.me` before pairing completes; such creds must not be used to log in. */
+  private dropUnfinishedPairing (): void {
+    if (!this.hasLogin && this.authState.state.creds.me !== undefined) this.authState.wipe()
+  }
+
+  private clearReconnect (): void {
+    if (this.reconnectTimer !== undefined) clearTimeout(this.reconnectTimer)
+    this.reconnectTimer = undefined
+  }
+
+  private async closeSocket (): Promise<void> {
+    this.clearReconnect()
+    const sock = this.sock
+    this.sock = undefined
+    if (sock === undefined) return
+    this.intentionalClose = true
+    sock.ev.removeAllListeners('connection.update')
+    try {
+      await sock.end(undefined)
+    } catch (err) {
+      this.env.logger.debug({ userId: this.userId, err }, 'socket end failed')
+    }
+    this.qr = ''
+    this.qrPng = ''
+  }
+
+  private setState (state: SessionState): void {
+    if (this.state === state) return
+    this.state = state
+    this.emit('state', state)
+  }
+}

@@ -1,0 +1,29 @@
+import { createUser, startTestServer, type TestServer } from './server.js'
+
+/** Starts the server in sandbox mode with short WhatsApp timeouts. */
+export async function startSandboxServer (env: Record<string, string> = {}, dataDir?: string): Promise<TestServer> {
+  return await startTestServer({ WA_MODE: 'sandbox', CONNECT_WAIT_MS: '8000', WA_QUERY_TIMEOUT_MS: '2000', LOG_LEVEL: 'info', ...env }, dataDir)
+}
+
+/** Polls `/session/status` until `check` holds; returns the last status data. */
+export async function waitForStatus (server: TestServer, token: string, check: (s: any) => boolean, ms = 10_000): Promise<any> {
+  const until = Date.now() + ms
+  let last: any
+  for (;;) {
+    last = (await server.api('GET', '/session/status', { token })).body.data
+    if (check(last)) return last
+    if (Date.now() > until) throw new Error(`status never matched; last: ${JSON.stringify(last)}`)
+    await new Promise(resolve => setTimeout(resolve, 100))
+  }
+}
+
+/** Creates a user and logs its session in through the QR flow, with HTTP calls only. */
+export async function loginWithQr (server: TestServer, phone: string, fields: Record<string, unknown> = {}): Promise<{ id: string, token: string }> {
+  const user = await createUser(server.api, fields)
+  const connect = await server.api('POST', '/session/connect', { token: user.token, json: { Immediate: false } })
+  if (connect.body.data?.state !== 'qr') throw new Error(`connect did not reach qr: ${JSON.stringify(connect.body)}`)
+  const scan = await server.api('POST', '/sandbox/scan', { admin: true, json: { UserID: user.id, Phone: phone } })
+  if (scan.status !== 200) throw new Error(`scan failed: ${JSON.stringify(scan.body)}`)
+  await waitForStatus(server, user.token, s => s.LoggedIn === true)
+  return user
+}

@@ -1,0 +1,112 @@
+import { rmSync } from 'node:fs'
+import { startTestServer, tempDataDir, type TestServer } from '../helpers/server.js'
+import { loginWithQr, startSandboxServer, waitForStatus } from '../helpers/session.js'
+
+async function fault (server: TestServer, userId: string, kind: string): Promise<void> {
+  const res = await server.api('POST', '/sandbox/fault', { admin: true, json: { UserID: userId, Kind: kind } })
+  if (res.status !== 200) throw new Error(JSON.stringify(res.body))
+}
+
+describe('server restart', () => {
+  const servers: TestServer[] = []
+  const dataDir = tempDataDir()
+  const start = async (): Promise<TestServer> => {
+    const server = await startSandboxServer({}, dataDir)
+    servers.push(server)
+    return server
+  }
+  afterEach(async () => {
+    for (const s of servers.splice(0)) await s.stop({ keepData: true }).catch(() => undefined)
+  })
+  afterAll(() => { rmSync(dataDir, { recursive: true, force: true }) })
+
+  it('restores a logged-in session without a QR after a graceful stop', async () => {
+    const first = await start()
+    const user = await loginWithQr(first, '5491100000101')
+    await first.stop({ keepData: true })
+
+    const second = await start()
+    const status = await waitForStatus(second, user.token, s => s.LoggedIn === true)
+    expect(status).toMatchObject({ state: 'connected', jid: '5491100000101@s.whatsapp.net' })
+    expect(second.logs.some(l => l.msg === 'restoring WhatsApp sessions' && l.sessions === 1)).toBe(true)
+  })
+
+  it('does not restore a session that was disconnected on purpose, and keeps its login', async () => {
+    const first = await start()
+    const user = await loginWithQr(first, '5491100000102')
+    await first.api('POST', '/session/disconnect', { token: user.token })
+    await first.stop({ keepData: true })
+    const second = await start()
+    expect((await second.api('GET', '/session/status', { token: user.token })).body.data).toMatchObject({ state: 'disconnected', jid: '5491100000102@s.whatsapp.net' })
+    expect((await second.api('POST', '/session/connect', { token: user.token, json: {} })).body.data.state).toBe('connected')
+  })
+})
+
+describe('faults follow the reconnect policy', () => {
+  let server: TestServer
+  beforeAll(async () => { server = await startSandboxServer() })
+  afterAll(async () => { await server.stop() })
+
+  it('515 restart required: reconnects at once', async () => {
+    const user = await loginWithQr(server, '5491100000201')
+    await fault(server, user.id, 'restart')
+    await waitForStatus(server, user.token, s => s.state !== 'connected', 3000).catch(() => undefined)
+    const status = await waitForStatus(server, user.token, s => s.state === 'connected')
+    expect(status.LoggedIn).toBe(true)
+  })
+
+  it('dropped connection: reconnects with backoff and records the error', async () => {
+    const user = await loginWithQr(server, '5491100000202')
+    await fault(server, user.id, 'drop')
+    const during = await waitForStatus(server, user.token, s => s.lastError !== null || s.state !== 'connected', 5000)
+    expect(during.lastError?.code).toBe(428)
+    const status = await waitForStatus(server, user.token, s => s.state === 'connected', 10_000)
+    expect(status.LoggedIn).toBe(true)
+  })
+
+  it('440 replaced: stops, with no reconnect loop', async () => {
+    const user = await loginWithQr(server, '5491100000203')
+    await fault(server, user.id, 'replaced')
+    const status = await waitForStatus(server, user.token, s => s.state === 'disconnected')
+    expect(status.lastError).toMatchObject({ code: 440 })
+    await new Promise(resolve => setTimeout(resolve, 1500))
+    expect(server.sandbox?.isOnline('5491100000203')).toBe(false)
+    expect((await server.api('GET', '/session/status', { token: user.token })).body.data.state).toBe('disconnected')
+    expect(server.db.prepare('SELECT connected FROM users WHERE id = ?').get(user.id)).toEqual({ connected: 0 })
+  })
+
+  it('401 logged out from the phone: wipes the login', async () => {
+    const user = await loginWithQr(server, '5491100000204')
+    await fault(server, user.id, 'logout')
+    const status = await waitForStatus(server, user.token, s => s.state === 'logged_out')
+    expect(status).toMatchObject({ LoggedIn: false, jid: '' })
+    expect(server.db.prepare('SELECT COUNT(*) AS n FROM wa_creds WHERE user_id = ?').get(user.id)).toEqual({ n: 0 })
+    expect((await server.api('POST', '/session/connect', { token: user.token, json: {} })).body.data.state).toBe('qr')
+    await server.api('POST', '/session/disconnect', { token: user.token })
+  })
+
+  it('refuses unknown fault kinds and users', async () => {
+    expect((await server.api('POST', '/sandbox/fault', { admin: true, json: { UserID: 'x', Kind: 'meteor' } })).body.error).toMatch(/^invalid Kind: use one of/)
+    expect((await server.api('POST', '/sandbox/fault', { admin: true, json: { UserID: 'nobody', Kind: 'drop' } })).status).toBe(404)
+    expect((await server.api('POST', '/sandbox/fault', { json: { UserID: 'nobody', Kind: 'drop' } })).status).toBe(401)
+  })
+})
+
+describe('live mode without network', () => {
+  it('fails clearly: status shows the last connection error, the process keeps serving, no /sandbox routes', async () => {
+    const server = await startTestServer({ WA_MODE: 'live' })
+    try {
+      const { token } = await import('../helpers/server.js').then(async m => await m.createUser(server.api))
+      const connect = await server.api('POST', '/session/connect', { token, json: { Immediate: true } })
+      expect(connect.status).toBe(200)
+      const status = await waitForStatus(server, token, s => s.lastError !== null, 25_000)
+      expect(status.LoggedIn).toBe(false)
+      expect(status.lastError.message).toMatch(/WebSocket Error|Connection|ENOTFOUND|EAI_AGAIN|timed out/i)
+      expect((await server.api('GET', '/health')).status).toBe(200)
+      expect((await server.api('POST', '/sandbox/scan', { admin: true, json: { UserID: 'x', Phone: '1' } })).status).toBe(404)
+      await server.api('POST', '/session/disconnect', { token })
+    } finally {
+      await server.stop()
+    }
+  })
+})

@@ -1,0 +1,40 @@
+import { backoffMs, decideOnClose, RECONNECT_CAP_MS } from '../../src/whatsapp/reconnect-policy.js'
+
+const close = (code: number | undefined, message = 'x', intentional = false) => ({ code, message, intentional })
+
+describe('decideOnClose', () => {
+  it('does nothing after our own disconnect or logout', () => {
+    expect(decideOnClose(close(undefined), 0)).toEqual({ action: 'none' })
+    expect(decideOnClose(close(428, 'Connection Closed', true), 0)).toEqual({ action: 'none' })
+  })
+
+  it('reconnects at once on 515 (restart required, normal after pairing)', () => {
+    expect(decideOnClose(close(515, 'Stream Errored (restart required)'), 5)).toEqual({ action: 'reconnect', delayMs: 0 })
+  })
+
+  it.each([401, 403, 406])('marks %d as logged out', code => {
+    expect(decideOnClose(close(code), 0).action).toBe('logged_out')
+  })
+
+  it.each([440, 402, 405, 409, 411])('stops on %d without looping', code => {
+    expect(decideOnClose(close(code), 0).action).toBe('stop')
+  })
+
+  it('stops when the QR expired', () => {
+    expect(decideOnClose(close(408, 'QR refs attempts ended'), 0)).toEqual({ action: 'stop', reason: 'QR code expired: nobody scanned it' })
+  })
+
+  it.each([408, 428, 500, 503])('backs off on %d', code => {
+    const decision = decideOnClose(close(code), 2, () => 0.5)
+    expect(decision).toEqual({ action: 'reconnect', delayMs: 4000 })
+  })
+})
+
+describe('backoffMs', () => {
+  it('doubles per attempt with jitter and is capped', () => {
+    expect(backoffMs(0, () => 0)).toBe(500)
+    expect(backoffMs(0, () => 0.999)).toBe(1499)
+    expect(backoffMs(3, () => 0.5)).toBe(8000)
+    expect(backoffMs(20, () => 0.999)).toBe(RECONNECT_CAP_MS)
+  })
+})
