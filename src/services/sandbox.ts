@@ -23,6 +23,22 @@ function digits (phone: string): string {
   return d
 }
 
+/**
+ * Runs an emulator call, turning the emulator's "no such thing" errors (unknown number, recipient,
+ * group, pairing code, QR) into a 404 that says what to do; anything else stays a 500.
+ */
+async function lookup<T> (fn: () => T | Promise<T>, hint: string): Promise<T> {
+  try {
+    return await fn()
+  } catch (err) {
+    const message = err instanceof Error ? err.message : ''
+    if (/^(unknown (number|recipient|group)|no pending pairing-code request|no connected client shows this QR)/.test(message)) {
+      throw new NotFoundError(`${message}: ${hint}`)
+    }
+    throw err
+  }
+}
+
 /** The `/sandbox/*` use-cases: drive the embedded WhatsApp emulator in `WA_MODE=sandbox`. */
 export class SandboxService {
   constructor (private readonly sandbox: Sandbox, private readonly registry: SessionRegistry, private readonly users: UsersRepo) {}
@@ -33,14 +49,15 @@ export class SandboxService {
     if (session.state !== 'qr' || session.qr === '') {
       throw new SessionStateError(`no QR code to scan: the session is ${session.state}; call /session/connect first`, session.state)
     }
-    const paired = await this.sandbox.scanQr(session.qr, digits(phone))
+    const paired = await lookup(async () => await this.sandbox.scanQr(session.qr, digits(phone)), 'the QR code changed or the session closed; read /session/status and try again')
     await session.waitFor(s => s === 'connected', 10_000)
     return { jid: paired.jid, lid: paired.lid, state: session.state }
   }
 
   /** A virtual phone enters a pairing code handed out by `/session/pairphone`. */
   async completePairing (code: string, phone: string | undefined): Promise<Record<string, unknown>> {
-    const paired = await this.sandbox.completePairingCode(code.replace(/-/g, '').toUpperCase(), phone === undefined ? undefined : digits(phone))
+    const pn = phone === undefined ? undefined : digits(phone)
+    const paired = await lookup(async () => await this.sandbox.completePairingCode(code.replace(/-/g, '').toUpperCase(), pn), 'call /session/pairphone first and pass the LinkingCode it answered')
     return { jid: paired.jid, lid: paired.lid }
   }
 
@@ -52,13 +69,15 @@ export class SandboxService {
   /** A virtual phone sends a text to a user's WhatsApp (by user id) or to any JID/number. */
   async phoneSendText (phone: string, to: string, body: string): Promise<Record<string, unknown>> {
     const target = this.resolveTarget(to)
-    const id = await this.sandbox.createPhone(digits(phone)).sendText(target, body)
+    const sender = this.sandbox.createPhone(digits(phone))
+    const id = await lookup(async () => await sender.sendText(target, body), 'send to a user id, a logged-in number or a group the phone is in')
     return { Id: id, To: target }
   }
 
   /** What a virtual phone received, decoded. */
-  received (phone: string): Array<Record<string, unknown>> {
-    return this.sandbox.phone(digits(phone)).received().map(m => ({
+  async received (phone: string): Promise<Array<Record<string, unknown>>> {
+    const p = await lookup(() => this.sandbox.phone(digits(phone)), 'create it with POST /sandbox/phones')
+    return p.received().map(m => ({
       Id: m.id, Chat: m.chat, From: m.from, Timestamp: m.t, Message: messageToJson(m.message), Error: m.error ?? null
     }))
   }

@@ -4,6 +4,7 @@ import { parseEventList } from '../whatsapp/events.js'
 import type { SessionRegistry } from '../whatsapp/session-registry.js'
 import type { SessionState } from '../whatsapp/session.js'
 import type { AuthService, AuthUser } from './auth.js'
+import { S3_DISABLED } from './users.js'
 
 export interface SessionsOptions {
   /** How long `/session/connect` without `Immediate` waits for the login (wuzapi: 10 s). */
@@ -92,6 +93,7 @@ export class SessionsService {
       proxy_url: row?.proxy_url ?? '',
       history: String(row?.history ?? 0),
       proxy_config: { enabled: (row?.proxy_url ?? '') !== '', proxy_url: row?.proxy_url ?? '' },
+      s3_config: { ...S3_DISABLED },
       hmac_configured: false
     }
   }

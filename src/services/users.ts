@@ -34,7 +34,8 @@ export interface UserView {
   s3_config: Record<string, unknown>
 }
 
-const S3_DISABLED = Object.freeze({ enabled: false, endpoint: '', region: '', bucket: '', access_key: '***', path_style: true, public_url: '', media_delivery: 'base64', retention_days: 30 })
+/** wuzapi's `s3_config` for a user without S3 (S3 upload is not supported yet). */
+export const S3_DISABLED = Object.freeze({ enabled: false, endpoint: '', region: '', bucket: '', access_key: '***', path_style: true, public_url: '', media_delivery: 'base64', retention_days: 30 })
 
 /** The token is never stored: lists show only its last four characters. */
 function tokenHint (token: string): string {

@@ -120,3 +120,25 @@ describe('disconnect, connect, logout', () => {
     expect((await server.api('GET', '/session/status', { token: user.token })).status).toBe(401)
   })
 })
+
+describe('sandbox routes', () => {
+  it('create a virtual phone that sends to a user; unknown phones, codes and users get 404 with a hint', async () => {
+    const user = await loginWithQr(server, '5491100000031')
+    const phone = await server.api('POST', '/sandbox/phones', { admin: true, json: { Phone: '+5491100000032', PushName: 'Carol' } })
+    expect(phone.body.data).toMatchObject({ Phone: '5491100000032', JID: '5491100000032@s.whatsapp.net', LID: expect.stringMatching(/@lid$/), PushName: 'Carol' })
+    const sent = await server.api('POST', '/sandbox/phones/5491100000032/send', { admin: true, json: { To: user.id, Body: 'hi' } })
+    expect(sent.body.data).toMatchObject({ Id: expect.any(String), To: '5491100000031@s.whatsapp.net' })
+    expect((await server.api('GET', '/sandbox/phones/5491100000032/messages', { admin: true })).body.data).toEqual({ Messages: [] })
+
+    const missing = [
+      await server.api('GET', '/sandbox/phones/5491100000039/messages', { admin: true }),
+      await server.api('POST', '/sandbox/pair', { admin: true, json: { Code: 'ABCD-EFGH' } }),
+      await server.api('POST', '/sandbox/scan', { admin: true, json: { UserID: 'no-such-user', Phone: '5491100000033' } }),
+      await server.api('POST', '/sandbox/phones/5491100000032/send', { admin: true, json: { To: '5491100000038', Body: 'x' } })
+    ]
+    expect(missing.map(r => r.status)).toEqual([404, 404, 404, 404])
+    expect(missing[0]!.body.error).toBe('unknown number 5491100000039: create it with POST /sandbox/phones')
+    expect(missing[1]!.body.error).toMatch(/^no pending pairing-code request: call \/session\/pairphone first/)
+    expect((await server.api('GET', '/sandbox/phones/5491100000032/messages', { token: user.token })).status).toBe(401)
+  })
+})

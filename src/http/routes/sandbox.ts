@@ -35,7 +35,7 @@ export function sandboxRouter ({ auth, sandbox, body }: SandboxDeps): Router<App
     ok(ctx, await sandbox.phoneSendText(ctx.params.phone ?? '', To, Body))
   })
 
-  router.get('/phones/:phone/messages', ctx => { ok(ctx, { Messages: sandbox.received(ctx.params.phone ?? '') }) })
+  router.get('/phones/:phone/messages', async ctx => { ok(ctx, { Messages: await sandbox.received(ctx.params.phone ?? '') }) })
 
   router.post('/fault', ctx => {
     const { UserID, Kind } = parseInput(faultSchema, ctx.request.body)
