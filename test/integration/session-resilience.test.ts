@@ -40,6 +40,22 @@ describe('server restart', () => {
     expect((await second.api('GET', '/session/status', { token: user.token })).body.data).toMatchObject({ state: 'disconnected', jid: '5491100000102@s.whatsapp.net' })
     expect((await second.api('POST', '/session/connect', { token: user.token, json: {} })).body.data.state).toBe('connected')
   })
+
+  it('delivers a message that waited in the sandbox across a restart once the session connects again', async () => {
+    const first = await start()
+    const user = await loginWithQr(first, '5491100000103')
+    await first.api('POST', '/session/disconnect', { token: user.token })
+    const sent = await first.api('POST', '/sandbox/phones/5491100000104/send', { admin: true, json: { To: user.id, Body: 'while you were away' } })
+    expect(sent.status).toBe(200)
+    await first.stop({ keepData: true })
+
+    const second = await start()
+    expect((await second.api('POST', '/session/connect', { token: user.token, json: {} })).body.data.state).toBe('connected')
+    const receipt = await second.sandbox!.phone('5491100000104').waitForReceipt(r => r.ids.includes(sent.body.data.Id), 10_000)
+    // decrypted: a delivery receipt ('inactive' while the session is not marked online), not a 'retry'
+    expect(['delivery', 'inactive']).toContain(receipt.type)
+    expect(receipt.from).toMatch(/^5491100000103/)
+  })
 })
 
 describe('faults follow the reconnect policy', () => {
