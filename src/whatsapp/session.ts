@@ -1,7 +1,8 @@
 import { EventEmitter } from 'node:events'
 import makeWASocket, {
-  Browsers, jidNormalizedUser, makeCacheableSignalKeyStore, proto,
-  type ConnectionState, type GroupMetadata, type UserFacingSocketConfig, type WASocket
+  Browsers, generateMessageIDV2, jidNormalizedUser, makeCacheableSignalKeyStore, proto,
+  type AnyMessageContent, type BinaryNode, type ConnectionState, type GroupMetadata, type MiscMessageGenerationOptions,
+  type UserFacingSocketConfig, type WASocket
 } from '@whiskeysockets/baileys'
 import QRCode from 'qrcode'
 import type { UsersRepo } from '../db/repos/users.js'
@@ -34,6 +35,47 @@ export interface SessionEnv {
 }
 
 export interface LastError { code: number | undefined, message: string, at: string }
+
+/** A message WhatsApp's server accepted: its id and the server's timestamp (Unix seconds). */
+export interface SentMessage { id: string, timestamp: number, message: proto.IWebMessageInfo }
+
+/**
+ * Resolves with the server's `<ack>` for message `id`. Baileys' own `waitForMessage` resolves on any
+ * stanza carrying the id (a recipient's receipt too) and resolves `undefined` on timeout, so it
+ * cannot tell "accepted" from "lost".
+ */
+async function waitForAck (sock: WASocket, id: string, timeoutMs: number): Promise<BinaryNode> {
+  return await new Promise((resolve, reject) => {
+    const finish = (): void => {
+      clearTimeout(timer)
+      sock.ws.off(`TAG:${id}`, onNode)
+      sock.ws.off('close', onClose)
+    }
+    const onNode = (node: BinaryNode): void => {
+      if (node.tag !== 'ack') return
+      finish()
+      resolve(node)
+    }
+    const onClose = (): void => {
+      finish()
+      reject(new Error('connection closed'))
+    }
+    const timer = setTimeout(() => {
+      finish()
+      reject(new Error(`no ack within ${timeoutMs} ms`))
+    }, timeoutMs)
+    sock.ws.on(`TAG:${id}`, onNode)
+    sock.ws.on('close', onClose)
+  })
+}
+
+/** Why a send did not get the server's acceptance. */
+export class SendError extends Error {
+  constructor (message: string, readonly reason: 'not_connected' | 'no_ack' | 'refused', readonly serverCode?: string) {
+    super(message)
+    this.name = 'SendError'
+  }
+}
 
 /**
  * One user's WhatsApp session: a Baileys socket, its login in SQLite, and the reconnect policy.
@@ -132,6 +174,34 @@ export class UserSession extends EventEmitter {
     const code = await sock.requestPairingCode(phone)
     this.setState('pairing')
     return code
+  }
+
+  /**
+   * Sends a message and resolves only once WhatsApp's server acknowledged it (Baileys' `sendMessage`
+   * resolves when the stanza is written, not when it is accepted). Rejects with a {@link SendError}
+   * when the session is not connected, the ack does not come within the query timeout, or the server
+   * refuses the message (an ack with an error code).
+   */
+  async send (jid: string, content: AnyMessageContent, options: MiscMessageGenerationOptions = {}): Promise<SentMessage> {
+    const sock = this.socket
+    if (sock === undefined) throw new SendError(`not connected: the session is ${this.state}`, 'not_connected')
+    const id = options.messageId ?? generateMessageIDV2(sock.user?.id)
+    const ack = waitForAck(sock, id, this.env.queryTimeoutMs)
+    ack.catch(() => {})
+    const message = await sock.sendMessage(jid, content, { ...options, messageId: id })
+    if (message === undefined) throw new SendError(`message ${id} could not be built`, 'refused')
+    if (message.message != null) this.rememberSent(id, jid, message.message)
+    let node: BinaryNode
+    try {
+      node = await ack
+    } catch (err) {
+      throw new SendError(`WhatsApp did not acknowledge message ${id} (${(err as Error).message}); it may or may not have been delivered`, 'no_ack')
+    }
+    const error = node.attrs.error
+    if (error !== undefined) throw new SendError(`WhatsApp refused message ${id} with error ${error}`, 'refused', error)
+    const t = Number(node.attrs.t)
+    const timestamp = Number.isFinite(t) && t > 0 ? t : Math.floor(Date.now() / 1000)
+    return { id, timestamp, message }
   }
 
   /** Remembers a sent message so a peer's retry request can be answered. */

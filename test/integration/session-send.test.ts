@@ -1,0 +1,45 @@
+import { SendError } from '../../src/whatsapp/session.js'
+import type { TestServer } from '../helpers/server.js'
+import { loginWithQr, startSandboxServer } from '../helpers/session.js'
+
+let server: TestServer
+beforeAll(async () => { server = await startSandboxServer() })
+afterAll(async () => { await server.stop() })
+
+async function fault (userId: string, kind: string): Promise<void> {
+  const res = await server.api('POST', '/sandbox/fault', { admin: true, json: { UserID: userId, Kind: kind } })
+  if (res.status !== 200) throw new Error(JSON.stringify(res.body))
+}
+
+describe('sending waits for the server ack', () => {
+  it('resolves with the id and the server timestamp once acked; the phone decrypts the text', async () => {
+    const user = await loginWithQr(server, '5491100000401')
+    const phone = server.sandbox!.createPhone('5491100000402')
+    const sent = await server.registry.session(user.id).send('5491100000402@s.whatsapp.net', { text: 'ack me' })
+    expect(sent.id).toMatch(/^[0-9A-F]{16,}$/)
+    expect(Math.abs(sent.timestamp - Date.now() / 1000)).toBeLessThan(60)
+    const got = await phone.waitForMessage(m => m.id === sent.id)
+    expect(got.message?.conversation ?? got.message?.extendedTextMessage?.text).toBe('ack me')
+  })
+
+  it('rejects with no_ack when the server never acknowledges, and refused when it answers an error', async () => {
+    const user = await loginWithQr(server, '5491100000403')
+    const session = server.registry.session(user.id)
+    const phone = server.sandbox!.createPhone('5491100000404')
+    await fault(user.id, 'ack-withhold')
+    await expect(session.send('5491100000404@s.whatsapp.net', { text: 'lost?' })).rejects.toMatchObject({ name: 'SendError', reason: 'no_ack' })
+    // the phone got it and sent its delivery receipt (same id): a receipt is not the server's ack
+    const got = await phone.waitForMessage()
+    expect(got.message?.conversation ?? got.message?.extendedTextMessage?.text).toBe('lost?')
+    server.sandbox!.fault('5491100000403', 'ack-error', { error: '479' })
+    const refused = await session.send('5491100000404@s.whatsapp.net', { text: 'refused' }).catch((err: unknown) => err)
+    expect(refused).toBeInstanceOf(SendError)
+    expect(refused).toMatchObject({ reason: 'refused', serverCode: '479' })
+    await fault(user.id, 'ack-normal')
+    await expect(session.send('5491100000404@s.whatsapp.net', { text: 'fine again' })).resolves.toMatchObject({ id: expect.any(String) })
+  })
+
+  it('rejects with not_connected when the session is not logged in', async () => {
+    await expect(server.registry.session('nobody').send('5491100000404@s.whatsapp.net', { text: 'x' })).rejects.toMatchObject({ reason: 'not_connected' })
+  })
+})
