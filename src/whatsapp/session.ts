@@ -225,14 +225,36 @@ export class UserSession extends EventEmitter {
         const stored = key.id ? this.env.auth.sentMessage(this.userId, key.id) : undefined
         return stored === undefined ? undefined : proto.Message.decode(stored)
       },
-      cachedGroupMetadata: async jid => this.groupCache.get<GroupMetadata>(jid),
+      cachedGroupMetadata: async jid => await this.groupMetadata(jid),
       ...this.env.socketOptions()
     })
     this.sock = sock
     this.setState(this.attempt > 0 ? 'reconnecting' : 'connecting')
     sock.ev.on('creds.update', () => { this.authState.saveCreds() })
     sock.ev.on('connection.update', update => { this.onConnectionUpdate(sock, update) })
+    sock.ev.on('groups.upsert', groups => { for (const g of groups) this.groupCache.set(g.id, g) })
     sock.ev.on('groups.update', updates => { for (const g of updates) if (g.id) this.groupCache.del(g.id) })
+    sock.ev.on('group-participants.update', ({ id }) => { this.groupCache.del(id) })
+  }
+
+  /**
+   * Group metadata for sends to a group (Baileys asks before every group send): cached for five
+   * minutes, dropped when the group's settings or participants change so new members get the
+   * sender key. A miss is fetched from WhatsApp; `undefined` lets Baileys fetch it itself.
+   */
+  private async groupMetadata (jid: string): Promise<GroupMetadata | undefined> {
+    const hit = this.groupCache.get<GroupMetadata>(jid)
+    if (hit !== undefined) return hit
+    const sock = this.socket
+    if (sock === undefined) return undefined
+    try {
+      const meta = await sock.groupMetadata(jid)
+      this.groupCache.set(jid, meta)
+      return meta
+    } catch (err) {
+      this.env.logger.debug({ userId: this.userId, jid, err }, 'group metadata fetch failed')
+      return undefined
+    }
   }
 
   private onConnectionUpdate (sock: WASocket, update: Partial<ConnectionState>): void {

@@ -43,3 +43,21 @@ describe('sending waits for the server ack', () => {
     await expect(server.registry.session('nobody').send('5491100000404@s.whatsapp.net', { text: 'x' })).rejects.toMatchObject({ reason: 'not_connected' })
   })
 })
+
+describe('group sends', () => {
+  it('reach every member, including one added after the metadata was cached, who can decrypt them', async () => {
+    const user = await loginWithQr(server, '5491100000411')
+    const session = server.registry.session(user.id)
+    const [a, b] = ['5491100000412', '5491100000413'].map(pn => server.sandbox!.createPhone(pn))
+    const group = await session.socket!.groupCreate('cache test', ['5491100000412@s.whatsapp.net'])
+    const first = await session.send(group.id, { text: 'one' })
+    expect((await a!.waitForMessage(m => m.id === first.id)).chat).toBe(group.id)
+
+    await session.socket!.groupParticipantsUpdate(group.id, ['5491100000413@s.whatsapp.net'], 'add')
+    // with stale metadata the new member gets the stanza but no sender key, so it cannot decrypt it
+    const second = await session.send(group.id, { text: 'two' })
+    const got = await b!.waitForMessage(m => m.id === second.id)
+    expect(got?.message?.conversation ?? got?.message?.extendedTextMessage?.text).toBe('two')
+    expect(got?.error ?? null).toBeNull()
+  })
+})
