@@ -33,6 +33,12 @@ export interface RunningServer {
   close (): Promise<void>
 }
 
+/**
+ * How long a sent message is kept so a recipient's retry request (a device that could not decrypt it)
+ * can be answered; such requests come within minutes to hours, so days is ample.
+ */
+const SENT_MESSAGE_KEEP_MS = 3 * 24 * 60 * 60_000
+
 /** How long the sandbox waits before "typing" a pairing code on the virtual phone. */
 const SANDBOX_PAIR_DELAY_MS = 300
 
@@ -52,11 +58,18 @@ export async function startServer (config: Config, logger: Logger = createLogger
   const sandbox = config.waMode === 'sandbox' ? await Sandbox.start({ dataDir: path.join(config.dataDir, 'sandbox') }) : undefined
   if (sandbox !== undefined) logger.warn({ url: sandbox.wsUrl }, 'WA_MODE=sandbox: sessions connect to the built-in WhatsApp emulator, not to WhatsApp')
 
+  const waAuth = new WaAuthRepo(db)
+  const pruneSent = (): void => {
+    const pruned = waAuth.pruneSentMessages(SENT_MESSAGE_KEEP_MS)
+    if (pruned > 0) logger.debug({ pruned }, 'forgot old sent messages')
+  }
+  pruneSent()
+  const pruneTimer = setInterval(pruneSent, 60 * 60_000).unref()
   const registry = new SessionRegistry({
     logger,
     baileysLogger: logger.child({ module: 'baileys' }, { level: config.baileysLogLevel }),
     users: usersRepo,
-    auth: new WaAuthRepo(db),
+    auth: waAuth,
     socketOptions: () => sandbox?.socketOptions() ?? {},
     emit: () => {},
     queryTimeoutMs: config.waQueryTimeoutMs,
@@ -98,6 +111,7 @@ export async function startServer (config: Config, logger: Logger = createLogger
       const timer = setTimeout(() => server.closeAllConnections(), config.shutdownTimeoutMs)
       await stopped
       clearTimeout(timer)
+      clearInterval(pruneTimer)
       await registry.closeAll()
       await sandbox?.stop()
       db.close()

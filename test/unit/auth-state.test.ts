@@ -110,6 +110,16 @@ describe('SQLite auth state', () => {
     expect(repo.readCreds('u1')).toBeUndefined()
     expect(db.prepare('SELECT COUNT(*) AS n FROM wa_keys').get()).toEqual({ n: 0 })
   })
+
+  it('keeps sent messages for retries and forgets the old ones', () => {
+    repo.saveSentMessage('u1', 'OLD', '1@s.whatsapp.net', Buffer.from('old'))
+    repo.saveSentMessage('u1', 'NEW', '1@s.whatsapp.net', Buffer.from('new'))
+    db.prepare("UPDATE wa_sent_messages SET created_at = ? WHERE id = 'OLD'").run(Date.now() - 4 * 86_400_000)
+    expect(repo.pruneSentMessages(3 * 86_400_000)).toBe(1)
+    expect(repo.sentMessage('u1', 'OLD')).toBeUndefined()
+    expect(repo.sentMessage('u1', 'NEW')?.toString()).toBe('new')
+    expect(repo.sentMessage('u2', 'NEW')).toBeUndefined()
+  })
 })
 
 function replacerBytes (_key: string, value: unknown): unknown {
