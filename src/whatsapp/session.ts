@@ -205,7 +205,7 @@ export class UserSession extends EventEmitter {
   }
 
   /** Remembers a sent message so a peer's retry request can be answered. */
-  rememberSent (id: string, remoteJid: string, message: proto.IMessage): void {
+  private rememberSent (id: string, remoteJid: string, message: proto.IMessage): void {
     this.env.auth.saveSentMessage(this.userId, id, remoteJid, proto.Message.encode(message).finish())
   }
 

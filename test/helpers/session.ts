@@ -22,6 +22,12 @@ export async function waitForStatus (server: TestServer, token: string, check: (
   }
 }
 
+/** Triggers a sandbox fault on the user's connections through `POST /sandbox/fault`. */
+export async function sandboxFault (server: TestServer, userId: string, kind: string): Promise<void> {
+  const res = await server.api('POST', '/sandbox/fault', { admin: true, json: { UserID: userId, Kind: kind } })
+  if (res.status !== 200) throw new Error(`fault ${kind} failed: ${JSON.stringify(res.body)}`)
+}
+
 /** Creates a user and logs its session in through the QR flow, with HTTP calls only. */
 export async function loginWithQr (server: TestServer, phone: string, fields: Record<string, unknown> = {}): Promise<{ id: string, token: string }> {
   const user = await createUser(server.api, fields)

@@ -48,12 +48,9 @@ describe('the server process', () => {
 
   it('serves /health and stops cleanly on SIGTERM', async () => {
     const dataDir = tempDataDir()
-    const proc = run({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, ADMIN_TOKEN: 'process-test-admin-token' })
+    const proc = await listening({ DATA_DIR: dataDir, ADMIN_TOKEN: 'process-test-admin-token' })
     try {
-      await waitFor(() => proc.out().includes('server listening'))
-      const line = proc.out().split('\n').find(l => l.includes('server listening')) ?? ''
-      const url = (JSON.parse(line) as { url: string }).url
-      const res = await fetch(url + '/health')
+      const res = await fetch(proc.url + '/health')
       expect(res.status).toBe(200)
       proc.child.kill('SIGTERM')
       const [code] = await once(proc.child, 'exit')

@@ -1,11 +1,6 @@
 import { rmSync } from 'node:fs'
 import { startTestServer, tempDataDir, type TestServer } from '../helpers/server.js'
-import { loginWithQr, startSandboxServer, waitForStatus } from '../helpers/session.js'
-
-async function fault (server: TestServer, userId: string, kind: string): Promise<void> {
-  const res = await server.api('POST', '/sandbox/fault', { admin: true, json: { UserID: userId, Kind: kind } })
-  if (res.status !== 200) throw new Error(JSON.stringify(res.body))
-}
+import { loginWithQr, sandboxFault, startSandboxServer, waitForStatus } from '../helpers/session.js'
 
 describe('server restart', () => {
   const servers: TestServer[] = []
@@ -65,7 +60,7 @@ describe('faults follow the reconnect policy', () => {
 
   it('515 restart required: reconnects at once', async () => {
     const user = await loginWithQr(server, '5491100000201')
-    await fault(server, user.id, 'restart')
+    await sandboxFault(server, user.id, 'restart')
     await waitForStatus(server, user.token, s => s.state !== 'connected', 3000).catch(() => undefined)
     const status = await waitForStatus(server, user.token, s => s.state === 'connected')
     expect(status.LoggedIn).toBe(true)
@@ -73,7 +68,7 @@ describe('faults follow the reconnect policy', () => {
 
   it('dropped connection: reconnects with backoff and records the error', async () => {
     const user = await loginWithQr(server, '5491100000202')
-    await fault(server, user.id, 'drop')
+    await sandboxFault(server, user.id, 'drop')
     const during = await waitForStatus(server, user.token, s => s.lastError !== null || s.state !== 'connected', 5000)
     expect(during.lastError?.code).toBe(428)
     const status = await waitForStatus(server, user.token, s => s.state === 'connected', 10_000)
@@ -82,7 +77,7 @@ describe('faults follow the reconnect policy', () => {
 
   it('440 replaced: stops, with no reconnect loop', async () => {
     const user = await loginWithQr(server, '5491100000203')
-    await fault(server, user.id, 'replaced')
+    await sandboxFault(server, user.id, 'replaced')
     const status = await waitForStatus(server, user.token, s => s.state === 'disconnected')
     expect(status.lastError).toMatchObject({ code: 440 })
     await new Promise(resolve => setTimeout(resolve, 1500))
@@ -93,7 +88,7 @@ describe('faults follow the reconnect policy', () => {
 
   it('401 logged out from the phone: wipes the login', async () => {
     const user = await loginWithQr(server, '5491100000204')
-    await fault(server, user.id, 'logout')
+    await sandboxFault(server, user.id, 'logout')
     const status = await waitForStatus(server, user.token, s => s.state === 'logged_out')
     expect(status).toMatchObject({ LoggedIn: false, jid: '' })
     expect(server.db.prepare('SELECT COUNT(*) AS n FROM wa_creds WHERE user_id = ?').get(user.id)).toEqual({ n: 0 })

@@ -1,15 +1,10 @@
 import { SendError } from '../../src/whatsapp/session.js'
 import type { TestServer } from '../helpers/server.js'
-import { loginWithQr, startSandboxServer } from '../helpers/session.js'
+import { loginWithQr, sandboxFault, startSandboxServer } from '../helpers/session.js'
 
 let server: TestServer
 beforeAll(async () => { server = await startSandboxServer() })
 afterAll(async () => { await server.stop() })
-
-async function fault (userId: string, kind: string): Promise<void> {
-  const res = await server.api('POST', '/sandbox/fault', { admin: true, json: { UserID: userId, Kind: kind } })
-  if (res.status !== 200) throw new Error(JSON.stringify(res.body))
-}
 
 describe('sending waits for the server ack', () => {
   it('resolves with the id and the server timestamp once acked; the phone decrypts the text', async () => {
@@ -26,7 +21,7 @@ describe('sending waits for the server ack', () => {
     const user = await loginWithQr(server, '5491100000403')
     const session = server.registry.session(user.id)
     const phone = server.sandbox!.createPhone('5491100000404')
-    await fault(user.id, 'ack-withhold')
+    await sandboxFault(server, user.id, 'ack-withhold')
     await expect(session.send('5491100000404@s.whatsapp.net', { text: 'lost?' })).rejects.toMatchObject({ name: 'SendError', reason: 'no_ack' })
     // the phone got it and sent its delivery receipt (same id): a receipt is not the server's ack
     const got = await phone.waitForMessage()
@@ -35,7 +30,7 @@ describe('sending waits for the server ack', () => {
     const refused = await session.send('5491100000404@s.whatsapp.net', { text: 'refused' }).catch((err: unknown) => err)
     expect(refused).toBeInstanceOf(SendError)
     expect(refused).toMatchObject({ reason: 'refused', serverCode: '479' })
-    await fault(user.id, 'ack-normal')
+    await sandboxFault(server, user.id, 'ack-normal')
     await expect(session.send('5491100000404@s.whatsapp.net', { text: 'fine again' })).resolves.toMatchObject({ id: expect.any(String) })
   })
 
