@@ -1,6 +1,6 @@
-import type { AckPolicy, SandboxCore } from './core.js';
-import type { EdgeConnection, EdgeServer } from './edge-server.js';
-import type { Pairing } from './pairing.js';
+import type { AckPolicy, SandboxCore } from './core.js'
+import type { EdgeConnection, EdgeServer } from './edge-server.js'
+import type { Pairing } from './pairing.js'
 
 /**
  * Faults a test can trigger on a number's live connections:
@@ -22,7 +22,7 @@ export type FaultKind =
   | 'ack-withhold'
   | 'ack-error'
   | 'ack-normal'
-  | 'qr-expire';
+  | 'qr-expire'
 
 /** What faults need to reach. */
 export interface FaultDeps {
@@ -32,52 +32,52 @@ export interface FaultDeps {
 }
 
 /** Applies a fault; returns how many connections were affected (or 1 for ack policies). */
-export function applyFault(
+export function applyFault (
   { core, edge, pairing }: FaultDeps,
   target: string,
   kind: FaultKind,
   opts: AckPolicy & { reason?: string } = {}
 ): number {
   if (kind === 'qr-expire') {
-    const pending = [...edge.connections].filter(c => !c.loggedIn && c.refs.length > 0);
-    for (const c of pending) pairing.expireQr(c);
-    return pending.length;
+    const pending = [...edge.connections].filter(c => !c.loggedIn && c.refs.length > 0)
+    for (const c of pending) pairing.expireQr(c)
+    return pending.length
   }
-  const r = core.resolve(target.includes('@') ? target : `${target.replace(/\D/g, '')}@s.whatsapp.net`);
-  if (!r) throw new Error(`unknown target ${target}`);
-  const pn = r.acc.pn;
+  const r = core.resolve(target.includes('@') ? target : `${target.replace(/\D/g, '')}@s.whatsapp.net`)
+  if (!r) throw new Error(`unknown target ${target}`)
+  const pn = r.acc.pn
   if (kind.startsWith('ack-')) {
-    if (kind === 'ack-normal') core.ackPolicies.delete(pn);
-    else if (kind === 'ack-delay') core.ackPolicies.set(pn, { delayMs: opts.delayMs ?? 2000 });
-    else if (kind === 'ack-withhold') core.ackPolicies.set(pn, { withhold: true });
-    else core.ackPolicies.set(pn, { error: opts.error ?? '479' });
-    return 1;
+    if (kind === 'ack-normal') core.ackPolicies.delete(pn)
+    else if (kind === 'ack-delay') core.ackPolicies.set(pn, { delayMs: opts.delayMs ?? 2000 })
+    else if (kind === 'ack-withhold') core.ackPolicies.set(pn, { withhold: true })
+    else core.ackPolicies.set(pn, { error: opts.error ?? '479' })
+    return 1
   }
-  const byDevice = target.includes(':');
+  const byDevice = target.includes(':')
   const conns: EdgeConnection[] = [...edge.connections].filter(
     c => c.pn === pn && c.loggedIn && (!byDevice || c.device === r.device)
-  );
+  )
   for (const c of conns) {
     switch (kind) {
       case 'restart':
-        c.streamError('515');
-        break;
+        c.streamError('515')
+        break
       case 'replaced':
-        c.streamError(undefined, { tag: 'conflict', attrs: { type: 'replaced' } });
-        break;
+        c.streamError(undefined, { tag: 'conflict', attrs: { type: 'replaced' } })
+        break
       case 'logout':
-        delete r.acc.devices[String(c.device)];
-        core.save();
-        c.streamError('401', { tag: 'conflict', attrs: { type: 'device_removed' } });
-        break;
+        delete r.acc.devices[String(c.device)]
+        core.save()
+        c.streamError('401', { tag: 'conflict', attrs: { type: 'device_removed' } })
+        break
       case 'failure':
-        c.send({ tag: 'failure', attrs: { reason: opts.reason ?? '401', location: 'sandbox' } });
-        c.close();
-        break;
+        c.send({ tag: 'failure', attrs: { reason: opts.reason ?? '401', location: 'sandbox' } })
+        c.close()
+        break
       case 'drop':
-        c.terminate();
-        break;
+        c.terminate()
+        break
     }
   }
-  return conns.length;
+  return conns.length
 }

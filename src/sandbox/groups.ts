@@ -1,42 +1,42 @@
-import { getBinaryNodeChild, getBinaryNodeChildren } from '@whiskeysockets/baileys';
-import type { BinaryNode } from '@whiskeysockets/baileys';
-import { randomBytes } from 'node:crypto';
-import { unixNow } from './core.js';
-import type { SandboxCore } from './core.js';
-import { lidJid, nodeText, pnJid } from './directory.js';
-import type { EdgeConnection } from './edge-server.js';
-import type { IqAnswer } from './iq-handlers.js';
-import type { Router } from './router.js';
-import type { GroupMember, GroupRecord } from './state.js';
+import { getBinaryNodeChild, getBinaryNodeChildren } from '@whiskeysockets/baileys'
+import type { BinaryNode } from '@whiskeysockets/baileys'
+import { randomBytes } from 'node:crypto'
+import { unixNow } from './core.js'
+import type { SandboxCore } from './core.js'
+import { lidJid, nodeText, pnJid } from './directory.js'
+import type { EdgeConnection } from './edge-server.js'
+import type { IqAnswer } from './iq-handlers.js'
+import type { Router } from './router.js'
+import type { GroupMember, GroupRecord } from './state.js'
 
-const SETTINGS = ['announcement', 'not_announcement', 'locked', 'unlocked'];
-const ACTIONS = ['add', 'remove', 'promote', 'demote'];
+const SETTINGS = ['announcement', 'not_announcement', 'locked', 'unlocked']
+const ACTIONS = ['add', 'remove', 'promote', 'demote']
 
 /** Group chats: the `w:g2` IQs, `w:gp2` notifications and fan-out of group messages. */
 export class Groups {
-  constructor(
+  constructor (
     private readonly core: SandboxCore,
     private readonly router: Router
   ) {}
 
   /** Serializes a group as the `<group>` node Baileys' `extractGroupMetadata` reads. */
-  groupNode(g: GroupRecord): BinaryNode {
+  groupNode (g: GroupRecord): BinaryNode {
     const content: BinaryNode[] = g.members.map(m => {
-      const acc = this.core.account(m.pn);
+      const acc = this.core.account(m.pn)
       return {
         tag: 'participant',
         attrs: { jid: pnJid(m.pn), ...(acc ? { lid: lidJid(acc) } : {}), ...(m.admin ? { type: m.admin } : {}) }
-      };
-    });
+      }
+    })
     if (g.desc !== undefined) {
       content.push({
         tag: 'description',
         attrs: { id: g.descId ?? '', participant: pnJid(g.descOwner ?? g.owner), t: String(g.descTime ?? g.creation) },
         content: [{ tag: 'body', attrs: {}, content: Buffer.from(g.desc) }]
-      });
+      })
     }
-    if (g.announce) content.push({ tag: 'announcement', attrs: {} });
-    if (g.restrict) content.push({ tag: 'locked', attrs: {} });
+    if (g.announce) content.push({ tag: 'announcement', attrs: {} })
+    if (g.restrict) content.push({ tag: 'locked', attrs: {} })
     return {
       tag: 'group',
       attrs: {
@@ -50,17 +50,17 @@ export class Groups {
         size: String(g.members.length)
       },
       content
-    };
+    }
   }
 
   /** Creates a group owned by `ownerPn` (also used by the control API). */
-  create(ownerPn: string, subject: string, memberJids: string[]): GroupRecord {
-    const id = `120363${(randomBytes(6).readUIntBE(0, 6) % 1e12).toString().padStart(12, '0')}@g.us`;
-    const now = unixNow();
-    const members: GroupMember[] = [{ pn: ownerPn, admin: 'superadmin' }];
+  create (ownerPn: string, subject: string, memberJids: string[]): GroupRecord {
+    const id = `120363${(randomBytes(6).readUIntBE(0, 6) % 1e12).toString().padStart(12, '0')}@g.us`
+    const now = unixNow()
+    const members: GroupMember[] = [{ pn: ownerPn, admin: 'superadmin' }]
     for (const jid of memberJids) {
-      const r = this.core.resolve(jid);
-      if (r && !members.some(m => m.pn === r.acc.pn)) members.push({ pn: r.acc.pn, admin: null });
+      const r = this.core.resolve(jid)
+      if (r && !members.some(m => m.pn === r.acc.pn)) members.push({ pn: r.acc.pn, admin: null })
     }
     const g: GroupRecord = {
       id,
@@ -73,16 +73,16 @@ export class Groups {
       restrict: false,
       inviteCode: randomBytes(16).toString('base64url').slice(0, 22),
       members
-    };
-    this.core.world.groups[id] = g;
-    this.core.save();
-    this.notify(g, ownerPn, { tag: 'create', attrs: {}, content: [this.groupNode(g)] });
-    return g;
+    }
+    this.core.world.groups[id] = g
+    this.core.save()
+    this.notify(g, ownerPn, { tag: 'create', attrs: {}, content: [this.groupNode(g)] })
+    return g
   }
 
   /** Sends a `w:gp2` notification to every member device (queued for offline ones). */
-  notify(g: GroupRecord, actorPn: string, child: BinaryNode, extraRecipients: string[] = []): void {
-    const actor = this.core.account(actorPn);
+  notify (g: GroupRecord, actorPn: string, child: BinaryNode, extraRecipients: string[] = []): void {
+    const actor = this.core.account(actorPn)
     const attrs = {
       from: g.id,
       type: 'w:gp2',
@@ -90,157 +90,157 @@ export class Groups {
       t: String(unixNow()),
       participant: pnJid(actorPn),
       ...(actor ? { participant_lid: lidJid(actor), notify: actor.pushName } : {})
-    };
-    const pns = new Set([...g.members.map(m => m.pn), ...extraRecipients]);
+    }
+    const pns = new Set([...g.members.map(m => m.pn), ...extraRecipients])
     for (const pn of pns) {
-      const acc = this.core.account(pn);
-      if (!acc) continue;
-      for (const d of this.core.companions(acc)) this.core.deliver(pn, d, { tag: 'notification', attrs, content: [child] });
+      const acc = this.core.account(pn)
+      if (!acc) continue
+      for (const d of this.core.companions(acc)) this.core.deliver(pn, d, { tag: 'notification', attrs, content: [child] })
     }
   }
 
-  private participantNodes(pns: string[]): BinaryNode[] {
+  private participantNodes (pns: string[]): BinaryNode[] {
     return pns.map(pn => {
-      const acc = this.core.account(pn);
-      return { tag: 'participant', attrs: { jid: pnJid(pn), ...(acc ? { lid: lidJid(acc) } : {}) } };
-    });
+      const acc = this.core.account(pn)
+      return { tag: 'participant', attrs: { jid: pnJid(pn), ...(acc ? { lid: lidJid(acc) } : {}) } }
+    })
   }
 
   /** Handles a `w:g2` IQ (to `@g.us` or to a group). */
-  handleIq(conn: EdgeConnection, iq: BinaryNode): IqAnswer {
-    const pn = conn.pn;
-    if (!pn) return { error: 401, text: 'not-authorized' };
-    const child = Array.isArray(iq.content) ? iq.content[0] : undefined;
-    if (!child) return undefined;
-    if (iq.attrs.to === '@g.us') return this.globalIq(pn, iq, child);
-    const g = this.core.world.groups[iq.attrs.to ?? ''];
-    if (!g) return { error: 404, text: 'item-not-found' };
-    const me = g.members.find(m => m.pn === pn);
-    if (!me) return { error: 403, text: 'forbidden' };
+  handleIq (conn: EdgeConnection, iq: BinaryNode): IqAnswer {
+    const pn = conn.pn
+    if (!pn) return { error: 401, text: 'not-authorized' }
+    const child = Array.isArray(iq.content) ? iq.content[0] : undefined
+    if (!child) return undefined
+    if (iq.attrs.to === '@g.us') return this.globalIq(pn, iq, child)
+    const g = this.core.world.groups[iq.attrs.to ?? '']
+    if (!g) return { error: 404, text: 'item-not-found' }
+    const me = g.members.find(m => m.pn === pn)
+    if (!me) return { error: 403, text: 'forbidden' }
     switch (child.tag) {
       case 'query':
-        return [this.groupNode(g)];
+        return [this.groupNode(g)]
       case 'subject':
-        g.subject = nodeText(child);
-        g.subjectOwner = pn;
-        g.subjectTime = unixNow();
-        this.core.save();
-        this.notify(g, pn, { tag: 'subject', attrs: { subject: g.subject, s_o: pnJid(pn), s_t: String(g.subjectTime) } });
-        return undefined;
+        g.subject = nodeText(child)
+        g.subjectOwner = pn
+        g.subjectTime = unixNow()
+        this.core.save()
+        this.notify(g, pn, { tag: 'subject', attrs: { subject: g.subject, s_o: pnJid(pn), s_t: String(g.subjectTime) } })
+        return undefined
       case 'description': {
-        const body = getBinaryNodeChild(child, 'body');
-        g.desc = child.attrs.delete === 'true' || !body ? undefined : nodeText(body);
-        g.descId = child.attrs.id ?? this.core.nextId();
-        g.descOwner = pn;
-        g.descTime = unixNow();
-        this.core.save();
-        const content = g.desc !== undefined ? [{ tag: 'body', attrs: {}, content: Buffer.from(g.desc) }] : undefined;
-        this.notify(g, pn, { tag: 'description', attrs: { id: g.descId }, content });
-        return undefined;
+        const body = getBinaryNodeChild(child, 'body')
+        g.desc = child.attrs.delete === 'true' || !body ? undefined : nodeText(body)
+        g.descId = child.attrs.id ?? this.core.nextId()
+        g.descOwner = pn
+        g.descTime = unixNow()
+        this.core.save()
+        const content = g.desc !== undefined ? [{ tag: 'body', attrs: {}, content: Buffer.from(g.desc) }] : undefined
+        this.notify(g, pn, { tag: 'description', attrs: { id: g.descId }, content })
+        return undefined
       }
       case 'invite':
         if (iq.attrs.type === 'set') {
-          g.inviteCode = randomBytes(16).toString('base64url').slice(0, 22);
-          this.core.save();
+          g.inviteCode = randomBytes(16).toString('base64url').slice(0, 22)
+          this.core.save()
         }
-        return [{ tag: 'invite', attrs: { code: g.inviteCode } }];
+        return [{ tag: 'invite', attrs: { code: g.inviteCode } }]
       default:
-        break;
+        break
     }
     if (SETTINGS.includes(child.tag)) {
-      if (child.tag.endsWith('announcement')) g.announce = child.tag === 'announcement';
-      else g.restrict = child.tag === 'locked';
-      this.core.save();
-      this.notify(g, pn, { tag: child.tag, attrs: {} });
-      return undefined;
+      if (child.tag.endsWith('announcement')) g.announce = child.tag === 'announcement'
+      else g.restrict = child.tag === 'locked'
+      this.core.save()
+      this.notify(g, pn, { tag: child.tag, attrs: {} })
+      return undefined
     }
-    if (ACTIONS.includes(child.tag)) return [this.participantsAction(g, pn, child)];
-    return undefined;
+    if (ACTIONS.includes(child.tag)) return [this.participantsAction(g, pn, child)]
+    return undefined
   }
 
-  private participantsAction(g: GroupRecord, actor: string, child: BinaryNode): BinaryNode {
-    const results: BinaryNode[] = [];
-    const affected: string[] = [];
+  private participantsAction (g: GroupRecord, actor: string, child: BinaryNode): BinaryNode {
+    const results: BinaryNode[] = []
+    const affected: string[] = []
     for (const p of getBinaryNodeChildren(child, 'participant')) {
-      const r = this.core.resolve(p.attrs.jid);
+      const r = this.core.resolve(p.attrs.jid)
       if (!r) {
-        results.push({ tag: 'participant', attrs: { jid: p.attrs.jid ?? '', error: '404' } });
-        continue;
+        results.push({ tag: 'participant', attrs: { jid: p.attrs.jid ?? '', error: '404' } })
+        continue
       }
-      const idx = g.members.findIndex(m => m.pn === r.acc.pn);
+      const idx = g.members.findIndex(m => m.pn === r.acc.pn)
       if (child.tag === 'add') {
         if (idx >= 0) {
-          results.push({ tag: 'participant', attrs: { jid: pnJid(r.acc.pn), error: '409' } });
-          continue;
+          results.push({ tag: 'participant', attrs: { jid: pnJid(r.acc.pn), error: '409' } })
+          continue
         }
-        g.members.push({ pn: r.acc.pn, admin: null });
+        g.members.push({ pn: r.acc.pn, admin: null })
       } else if (idx < 0) {
-        results.push({ tag: 'participant', attrs: { jid: pnJid(r.acc.pn), error: '404' } });
-        continue;
-      } else if (child.tag === 'remove') g.members.splice(idx, 1);
-      else g.members[idx]!.admin = child.tag === 'promote' ? 'admin' : null;
-      affected.push(r.acc.pn);
-      results.push({ tag: 'participant', attrs: { jid: pnJid(r.acc.pn) } });
+        results.push({ tag: 'participant', attrs: { jid: pnJid(r.acc.pn), error: '404' } })
+        continue
+      } else if (child.tag === 'remove') g.members.splice(idx, 1)
+      else g.members[idx]!.admin = child.tag === 'promote' ? 'admin' : null
+      affected.push(r.acc.pn)
+      results.push({ tag: 'participant', attrs: { jid: pnJid(r.acc.pn) } })
     }
-    this.core.save();
+    this.core.save()
     if (affected.length) {
-      const removed = child.tag === 'remove' ? affected : [];
-      this.notify(g, actor, { tag: child.tag, attrs: {}, content: this.participantNodes(affected) }, removed);
+      const removed = child.tag === 'remove' ? affected : []
+      this.notify(g, actor, { tag: child.tag, attrs: {}, content: this.participantNodes(affected) }, removed)
     }
-    return { tag: child.tag, attrs: {}, content: results };
+    return { tag: child.tag, attrs: {}, content: results }
   }
 
-  private globalIq(pn: string, iq: BinaryNode, child: BinaryNode): IqAnswer {
+  private globalIq (pn: string, iq: BinaryNode, child: BinaryNode): IqAnswer {
     switch (child.tag) {
       case 'create': {
-        const jids = getBinaryNodeChildren(child, 'participant').map(p => p.attrs.jid ?? '');
-        return [this.groupNode(this.create(pn, child.attrs.subject ?? '', jids))];
+        const jids = getBinaryNodeChildren(child, 'participant').map(p => p.attrs.jid ?? '')
+        return [this.groupNode(this.create(pn, child.attrs.subject ?? '', jids))]
       }
       case 'participating': {
-        const mine = Object.values(this.core.world.groups).filter(g => g.members.some(m => m.pn === pn));
-        return [{ tag: 'groups', attrs: {}, content: mine.map(g => this.groupNode(g)) }];
+        const mine = Object.values(this.core.world.groups).filter(g => g.members.some(m => m.pn === pn))
+        return [{ tag: 'groups', attrs: {}, content: mine.map(g => this.groupNode(g)) }]
       }
       case 'leave': {
         for (const gn of getBinaryNodeChildren(child, 'group')) {
-          const g = this.core.world.groups[gn.attrs.id ?? ''];
-          if (!g || !g.members.some(m => m.pn === pn)) continue;
-          g.members = g.members.filter(m => m.pn !== pn);
-          this.core.save();
-          this.notify(g, pn, { tag: 'remove', attrs: {}, content: this.participantNodes([pn]) }, [pn]);
+          const g = this.core.world.groups[gn.attrs.id ?? '']
+          if (!g || !g.members.some(m => m.pn === pn)) continue
+          g.members = g.members.filter(m => m.pn !== pn)
+          this.core.save()
+          this.notify(g, pn, { tag: 'remove', attrs: {}, content: this.participantNodes([pn]) }, [pn])
         }
-        return undefined;
+        return undefined
       }
       case 'invite': {
-        const g = Object.values(this.core.world.groups).find(x => x.inviteCode === child.attrs.code);
-        if (!g) return { error: 404, text: 'item-not-found' };
-        if (iq.attrs.type === 'get') return [this.groupNode(g)];
+        const g = Object.values(this.core.world.groups).find(x => x.inviteCode === child.attrs.code)
+        if (!g) return { error: 404, text: 'item-not-found' }
+        if (iq.attrs.type === 'get') return [this.groupNode(g)]
         if (!g.members.some(m => m.pn === pn)) {
-          g.members.push({ pn, admin: null });
-          this.core.save();
-          this.notify(g, pn, { tag: 'add', attrs: { reason: 'invite' }, content: this.participantNodes([pn]) });
+          g.members.push({ pn, admin: null })
+          this.core.save()
+          this.notify(g, pn, { tag: 'add', attrs: { reason: 'invite' }, content: this.participantNodes([pn]) })
         }
-        return [{ tag: 'group', attrs: { jid: g.id } }];
+        return [{ tag: 'group', attrs: { jid: g.id } }]
       }
       default:
-        return undefined;
+        return undefined
     }
   }
 
   /** Fans a group `<message>` (skmsg + per-device pkmsg sender keys) out to every member device. */
-  relay(conn: EdgeConnection, node: BinaryNode): void {
-    const sender = this.core.account(conn.pn ?? '');
-    const g = this.core.world.groups[node.attrs.to ?? ''];
-    if (!sender || !g || !g.members.some(m => m.pn === sender.pn)) return;
-    const dev = conn.device ?? 0;
-    const skmsg = getBinaryNodeChildren(node, 'enc').find(e => e.attrs.type === 'skmsg');
-    const identity = getBinaryNodeChild(node, 'device-identity');
-    const perDevice = new Map<string, BinaryNode>();
+  relay (conn: EdgeConnection, node: BinaryNode): void {
+    const sender = this.core.account(conn.pn ?? '')
+    const g = this.core.world.groups[node.attrs.to ?? '']
+    if (!sender || !g || !g.members.some(m => m.pn === sender.pn)) return
+    const dev = conn.device ?? 0
+    const skmsg = getBinaryNodeChildren(node, 'enc').find(e => e.attrs.type === 'skmsg')
+    const identity = getBinaryNodeChild(node, 'device-identity')
+    const perDevice = new Map<string, BinaryNode>()
     for (const to of getBinaryNodeChildren(getBinaryNodeChild(node, 'participants'), 'to')) {
-      const r = this.core.resolve(to.attrs.jid);
-      const enc = getBinaryNodeChild(to, 'enc');
-      if (r && enc) perDevice.set(`${r.acc.pn}.${r.device}`, enc);
+      const r = this.core.resolve(to.attrs.jid)
+      const enc = getBinaryNodeChild(to, 'enc')
+      if (r && enc) perDevice.set(`${r.acc.pn}.${r.device}`, enc)
     }
-    const lidMode = node.attrs.addressing_mode === 'lid';
+    const lidMode = node.attrs.addressing_mode === 'lid'
     const attrs = {
       from: g.id,
       id: node.attrs.id ?? '',
@@ -251,19 +251,19 @@ export class Groups {
       ...(lidMode
         ? { participant: lidJid(sender, dev), participant_pn: pnJid(sender.pn) }
         : { participant: pnJid(sender.pn, dev), participant_lid: lidJid(sender) })
-    };
+    }
     for (const m of g.members) {
-      const acc = this.core.account(m.pn);
-      if (!acc) continue;
+      const acc = this.core.account(m.pn)
+      if (!acc) continue
       for (const d of Object.values(acc.devices)) {
-        if (acc.pn === sender.pn && d.id === dev) continue;
-        const content: BinaryNode[] = [];
-        const pk = perDevice.get(`${acc.pn}.${d.id}`);
-        if (pk) content.push(pk);
-        if (skmsg) content.push(skmsg);
-        if (!content.length) continue;
-        if (pk && identity) content.push(identity);
-        this.router.toDevice(acc, d.id, { tag: 'message', attrs, content });
+        if (acc.pn === sender.pn && d.id === dev) continue
+        const content: BinaryNode[] = []
+        const pk = perDevice.get(`${acc.pn}.${d.id}`)
+        if (pk) content.push(pk)
+        if (skmsg) content.push(skmsg)
+        if (!content.length) continue
+        if (pk && identity) content.push(identity)
+        this.router.toDevice(acc, d.id, { tag: 'message', attrs, content })
       }
     }
   }

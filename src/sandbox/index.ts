@@ -1,36 +1,36 @@
-import type { BinaryNode, proto } from '@whiskeysockets/baileys';
-import { Agent as HttpsAgent } from 'node:https';
-import { Agent as UndiciAgent } from 'undici';
-import { SandboxCore } from './core.js';
-import type { AckPolicy } from './core.js';
-import { pnJid } from './directory.js';
-import { EdgeServer } from './edge-server.js';
-import type { EdgeConnection } from './edge-server.js';
-import { applyFault } from './faults.js';
-import type { FaultKind } from './faults.js';
-import { Groups } from './groups.js';
-import { baseIqHandlers, dispatchIq } from './iq-handlers.js';
-import type { IqHandler } from './iq-handlers.js';
-import { MediaHost } from './media-host.js';
-import { Pairing } from './pairing.js';
-import type { PairResult } from './pairing.js';
-import { PhoneHub } from './phone-hub.js';
-import { VirtualPhone } from './phones.js';
-import { Router } from './router.js';
-import { login } from './session.js';
-import { DirStore, MemoryStore } from './store.js';
-import type { SandboxStore } from './store.js';
-import { installSandboxTrust } from './trust.js';
+import type { BinaryNode, proto } from '@whiskeysockets/baileys'
+import { Agent as HttpsAgent } from 'node:https'
+import { Agent as UndiciAgent } from 'undici'
+import { SandboxCore } from './core.js'
+import type { AckPolicy } from './core.js'
+import { pnJid } from './directory.js'
+import { EdgeServer } from './edge-server.js'
+import type { EdgeConnection } from './edge-server.js'
+import { applyFault } from './faults.js'
+import type { FaultKind } from './faults.js'
+import { Groups } from './groups.js'
+import { baseIqHandlers, dispatchIq } from './iq-handlers.js'
+import type { IqHandler } from './iq-handlers.js'
+import { MediaHost } from './media-host.js'
+import { Pairing } from './pairing.js'
+import type { PairResult } from './pairing.js'
+import { PhoneHub } from './phone-hub.js'
+import { VirtualPhone } from './phones.js'
+import { Router } from './router.js'
+import { login } from './session.js'
+import { DirStore, MemoryStore } from './store.js'
+import type { SandboxStore } from './store.js'
+import { installSandboxTrust } from './trust.js'
 
-export { installSandboxTrust, sandboxRootPublicKey } from './trust.js';
-export { VirtualPhone } from './phones.js';
-export type { PhoneMessage, PhoneSendOptions } from './phones.js';
-export type { PhoneSignal } from './phone-hub.js';
-export type { PairResult } from './pairing.js';
-export type { FaultKind } from './faults.js';
-export type { SandboxStore } from './store.js';
-export { MemoryStore, DirStore } from './store.js';
-export type { WorldState } from './state.js';
+export { installSandboxTrust, sandboxRootPublicKey } from './trust.js'
+export { VirtualPhone } from './phones.js'
+export type { PhoneMessage, PhoneSendOptions } from './phones.js'
+export type { PhoneSignal } from './phone-hub.js'
+export type { PairResult } from './pairing.js'
+export type { FaultKind } from './faults.js'
+export type { SandboxStore } from './store.js'
+export { MemoryStore, DirStore } from './store.js'
+export type { WorldState } from './state.js'
 
 /** Options of {@link Sandbox.start}. */
 export interface SandboxOptions {
@@ -61,184 +61,185 @@ export interface SandboxSocketOptions {
 
 /** A local WhatsApp: edge server, directory, router, virtual phones, groups and media host. */
 export class Sandbox {
-  private readonly edge: EdgeServer;
-  private readonly pairing: Pairing;
-  private readonly router: Router;
-  private readonly hub: PhoneHub;
-  private readonly groups: Groups;
-  private readonly media: MediaHost;
-  private readonly handlers: Record<string, IqHandler>;
-  private dispatcher?: UndiciAgent;
+  private readonly edge: EdgeServer
+  private readonly pairing: Pairing
+  private readonly router: Router
+  private readonly hub: PhoneHub
+  private readonly groups: Groups
+  private readonly media: MediaHost
+  private readonly handlers: Record<string, IqHandler>
+  private dispatcher?: UndiciAgent
   /** `ws://host:port/ws/chat` once started. */
-  wsUrl = '';
+  wsUrl = ''
 
-  private constructor(readonly core: SandboxCore) {
-    this.hub = new PhoneHub(core);
-    this.router = new Router(core, this.hub);
-    this.hub.router = this.router;
-    this.pairing = new Pairing(core);
-    this.media = new MediaHost(core);
-    this.groups = new Groups(core, this.router);
-    this.router.groupRelay = (conn, node) => this.groups.relay(conn, node);
-    this.handlers = { ...baseIqHandlers(core, this.pairing), 'w:g2': (c, iq) => this.groups.handleIq(c, iq) };
+  private constructor (readonly core: SandboxCore) {
+    this.hub = new PhoneHub(core)
+    this.router = new Router(core, this.hub)
+    this.hub.router = this.router
+    this.pairing = new Pairing(core)
+    this.media = new MediaHost(core)
+    this.groups = new Groups(core, this.router)
+    this.router.groupRelay = (conn, node) => this.groups.relay(conn, node)
+    this.handlers = { ...baseIqHandlers(core, this.pairing), 'w:g2': (c, iq) => this.groups.handleIq(c, iq) }
     this.edge = new EdgeServer({
       onHandshake: (conn, payload) => this.onHandshake(conn, payload),
       onNode: (conn, node) => this.onNode(conn, node),
       onClose: conn => this.onClose(conn)
-    });
+    })
   }
 
   /** Starts a sandbox (WebSocket edge + HTTPS media host). */
-  static async start(opts: SandboxOptions = {}): Promise<Sandbox> {
-    if (!opts.skipTrustInstall) installSandboxTrust();
-    const store = opts.store ?? (opts.dataDir ? new DirStore(opts.dataDir) : new MemoryStore());
+  static async start (opts: SandboxOptions = {}): Promise<Sandbox> {
+    if (!opts.skipTrustInstall) installSandboxTrust()
+    const store = opts.store ?? (opts.dataDir ? new DirStore(opts.dataDir) : new MemoryStore())
     const core = new SandboxCore(store.load(), store, {
       qrRefs: opts.qrRefs ?? 6,
       historySync: opts.historySync ?? true,
       mediaHost: ''
-    });
-    const sb = new Sandbox(core);
-    const host = opts.host ?? '127.0.0.1';
-    core.config.mediaHost = await sb.media.listen(host);
-    const port = await sb.edge.listen(opts.port ?? 0, host);
-    sb.wsUrl = `ws://${host}:${port}/ws/chat`;
-    return sb;
+    })
+    const sb = new Sandbox(core)
+    const host = opts.host ?? '127.0.0.1'
+    core.config.mediaHost = await sb.media.listen(host)
+    const port = await sb.edge.listen(opts.port ?? 0, host)
+    sb.wsUrl = `ws://${host}:${port}/ws/chat`
+    return sb
   }
 
   /** Stops listening, closes every client connection and persists the world. */
-  async stop(): Promise<void> {
-    await this.edge.close();
-    await this.media.close();
-    await this.dispatcher?.close();
-    this.core.flush();
+  async stop (): Promise<void> {
+    await this.edge.close()
+    await this.media.close()
+    await this.dispatcher?.close()
+    this.core.flush()
   }
 
   /** PEM of the media host's self-signed certificate (its own CA). */
-  get mediaCa(): string {
-    return this.media.tls.cert;
+  get mediaCa (): string {
+    return this.media.tls.cert
   }
 
   /** Undici dispatcher trusting the media host (for `downloadMediaMessage(..., { options: { dispatcher } })`). */
-  get downloadDispatcher(): UndiciAgent {
-    this.dispatcher ??= new UndiciAgent({ connect: { ca: this.media.tls.cert } });
-    return this.dispatcher;
+  get downloadDispatcher (): UndiciAgent {
+    this.dispatcher ??= new UndiciAgent({ connect: { ca: this.media.tls.cert } })
+    return this.dispatcher
   }
 
   /** The options to spread into `makeWASocket({...})`. */
-  socketOptions(): SandboxSocketOptions {
+  socketOptions (): SandboxSocketOptions {
     return {
       waWebSocketUrl: this.wsUrl,
       fetchAgent: new HttpsAgent({ ca: this.media.tls.cert }),
       options: { dispatcher: this.downloadDispatcher } as unknown as RequestInit
-    };
+    }
   }
 
   /** Options for `downloadMediaMessage` / `downloadContentFromMessage`. */
-  downloadOptions(): { options: RequestInit } {
-    return { options: { dispatcher: this.downloadDispatcher } as unknown as RequestInit };
+  downloadOptions (): { options: RequestInit } {
+    return { options: { dispatcher: this.downloadDispatcher } as unknown as RequestInit }
   }
 
   /** Creates (or returns) the virtual phone of a number. */
-  createPhone(pn: string, pushName?: string): VirtualPhone {
-    const acc = this.core.ensureAccount(pn.replace(/\D/g, ''), pushName);
-    if (pushName) acc.pushName = pushName;
-    return this.phone(acc.pn);
+  createPhone (pn: string, pushName?: string): VirtualPhone {
+    const acc = this.core.ensureAccount(pn.replace(/\D/g, ''), pushName)
+    if (pushName) acc.pushName = pushName
+    return this.phone(acc.pn)
   }
 
   /** The virtual phone of an existing number (every account has one, also those with companions). */
-  phone(pnOrJid: string): VirtualPhone {
-    const r = this.core.resolve(pnOrJid.includes('@') ? pnOrJid : pnJid(pnOrJid));
-    if (!r) throw new Error(`unknown number ${pnOrJid}`);
-    return new VirtualPhone({ core: this.core, hub: this.hub, router: this.router, media: this.media }, r.acc.pn);
+  phone (pnOrJid: string): VirtualPhone {
+    const r = this.core.resolve(pnOrJid.includes('@') ? pnOrJid : pnJid(pnOrJid))
+    if (!r) throw new Error(`unknown number ${pnOrJid}`)
+    return new VirtualPhone({ core: this.core, hub: this.hub, router: this.router, media: this.media }, r.acc.pn)
   }
 
   /** Phone `pn` scans a QR string shown by a connected client; resolves once the companion signed. */
-  scanQr(qr: string, pn: string): Promise<PairResult> {
-    return this.pairing.scanQr(this.edge.connections, qr, pn.replace(/\D/g, ''));
+  scanQr (qr: string, pn: string): Promise<PairResult> {
+    return this.pairing.scanQr(this.edge.connections, qr, pn.replace(/\D/g, ''))
   }
 
   /** Enters a pairing code on phone `pn` (or on the only pending request). */
-  completePairingCode(code: string, pn?: string): Promise<PairResult> {
-    return this.pairing.completePairingCode(code, pn?.replace(/\D/g, ''));
+  completePairingCode (code: string, pn?: string): Promise<PairResult> {
+    return this.pairing.completePairingCode(code, pn?.replace(/\D/g, ''))
   }
 
   /** Triggers a fault on every live connection of a number or device jid. */
-  fault(target: string, kind: FaultKind, opts: AckPolicy & { reason?: string } = {}): number {
-    return applyFault({ core: this.core, edge: this.edge, pairing: this.pairing }, target, kind, opts);
+  fault (target: string, kind: FaultKind, opts: AckPolicy & { reason?: string } = {}): number {
+    return applyFault({ core: this.core, edge: this.edge, pairing: this.pairing }, target, kind, opts)
   }
 
   /** Sends a raw stanza to a device (escape hatch for tests). */
-  injectStanza(pn: string, device: number, node: BinaryNode): void {
-    this.core.deliver(pn.replace(/\D/g, ''), device, node);
+  injectStanza (pn: string, device: number, node: BinaryNode): void {
+    this.core.deliver(pn.replace(/\D/g, ''), device, node)
   }
 
   /** Sends a proto.Message from `from` (a virtual phone number) to a user or group as plaintext. */
-  injectMessage(from: string, to: string, message: proto.IMessage, id?: string): string {
-    return this.createPhone(from).sendProto(to, message, { id });
+  injectMessage (from: string, to: string, message: proto.IMessage, id?: string): string {
+    return this.createPhone(from).sendProto(to, message, { id })
   }
 
   /** Whether a companion device of `pn` is connected and logged in. */
-  isOnline(pn: string): boolean {
-    const acc = this.core.account(pn.replace(/\D/g, ''));
-    return !!acc && this.core.companions(acc).some(d => !!this.core.conn(acc.pn, d));
+  isOnline (pn: string): boolean {
+    const acc = this.core.account(pn.replace(/\D/g, ''))
+    return !!acc && this.core.companions(acc).some(d => !!this.core.conn(acc.pn, d))
   }
 
   /** Waits until a virtual phone has processed everything relayed to it. */
-  async settle(pn: string): Promise<void> {
-    await this.hub.idle(pn.replace(/\D/g, ''));
+  async settle (pn: string): Promise<void> {
+    await this.hub.idle(pn.replace(/\D/g, ''))
   }
 
   /** Whether phones automatically send delivery receipts (default true). */
-  set autoReceipts(on: boolean) {
-    this.hub.autoReceipts = on;
+  get autoReceipts (): boolean {
+    return this.hub.autoReceipts
   }
 
-  private onHandshake(conn: EdgeConnection, payload: proto.ClientPayload): void {
+  set autoReceipts (on: boolean) {
+    this.hub.autoReceipts = on
+  }
+
+  private onHandshake (conn: EdgeConnection, payload: proto.ClientPayload): void {
     if (payload.username) {
-      void login(this.core, conn, payload);
-      return;
+      login(this.core, conn, payload).catch(() => conn.terminate())
+      return
     }
-    conn.registration = payload.devicePairingData ?? undefined;
+    conn.registration = payload.devicePairingData ?? undefined
     if (!conn.registration) {
-      conn.send({ tag: 'failure', attrs: { reason: '400' } });
-      conn.close();
-      return;
+      conn.send({ tag: 'failure', attrs: { reason: '400' } })
+      conn.close()
+      return
     }
-    this.pairing.offerQr(conn);
+    this.pairing.offerQr(conn)
   }
 
-  private async onNode(conn: EdgeConnection, node: BinaryNode): Promise<void> {
+  private async onNode (conn: EdgeConnection, node: BinaryNode): Promise<void> {
     switch (node.tag) {
       case 'iq':
         if (node.attrs.type === 'result' || node.attrs.type === 'error') {
-          this.pairing.handleIqResult(conn, node);
-          return;
+          this.pairing.handleIqResult(conn, node)
+          return
         }
-        await dispatchIq(conn, node, this.handlers);
-        return;
+        await dispatchIq(conn, node, this.handlers)
+        return
       case 'message':
-        if (conn.loggedIn) this.router.onMessage(conn, node);
-        return;
+        if (conn.loggedIn) this.router.onMessage(conn, node)
+        return
       case 'receipt':
-        if (conn.loggedIn) this.router.onReceipt(conn, node);
-        return;
+        if (conn.loggedIn) this.router.onReceipt(conn, node)
+        return
       case 'presence':
-        if (conn.loggedIn) this.router.onPresence(conn, node);
-        return;
+        if (conn.loggedIn) this.router.onPresence(conn, node)
+        return
       case 'chatstate':
-        if (conn.loggedIn) this.router.onChatstate(conn, node);
-        return;
-      default:
-        return;
+        if (conn.loggedIn) this.router.onChatstate(conn, node)
     }
   }
 
-  private onClose(conn: EdgeConnection): void {
-    if (conn.pn === undefined || conn.device === undefined) return;
-    const key = `${conn.pn}.${conn.device}`;
+  private onClose (conn: EdgeConnection): void {
+    if (conn.pn === undefined || conn.device === undefined) return
+    const key = `${conn.pn}.${conn.device}`
     if (this.core.conns.get(key) === conn) {
-      this.core.conns.delete(key);
-      if (!this.isOnline(conn.pn)) this.router.setPresence(conn.pn, 'unavailable');
+      this.core.conns.delete(key)
+      if (!this.isOnline(conn.pn)) this.router.setPresence(conn.pn, 'unavailable')
     }
   }
 }

@@ -1,27 +1,27 @@
-import { S_WHATSAPP_NET, getBinaryNodeChild, getBinaryNodeChildren, isJidGroup } from '@whiskeysockets/baileys';
-import type { BinaryNode } from '@whiskeysockets/baileys';
-import type { SandboxCore } from './core.js';
-import { handleEncryptIq, handleUsync, nodeText, pnJid } from './directory.js';
-import type { EdgeConnection } from './edge-server.js';
-import type { Pairing } from './pairing.js';
+import { S_WHATSAPP_NET, getBinaryNodeChild, getBinaryNodeChildren, isJidGroup } from '@whiskeysockets/baileys'
+import type { BinaryNode } from '@whiskeysockets/baileys'
+import type { SandboxCore } from './core.js'
+import { handleEncryptIq, handleUsync, nodeText, pnJid } from './directory.js'
+import type { EdgeConnection } from './edge-server.js'
+import type { Pairing } from './pairing.js'
 
 /** An IQ answer: result children, or an error code. */
-export type IqAnswer = BinaryNode[] | undefined | { error: number; text: string };
+export type IqAnswer = BinaryNode[] | undefined | { error: number; text: string }
 
 /** Handler of one namespace (`xmlns`). */
-export type IqHandler = (conn: EdgeConnection, iq: BinaryNode) => IqAnswer | Promise<IqAnswer>;
+export type IqHandler = (conn: EdgeConnection, iq: BinaryNode) => IqAnswer | Promise<IqAnswer>
 
 /** Builds the reply stanza for an IQ. */
-export function iqReply(iq: BinaryNode, answer: IqAnswer): BinaryNode {
-  const attrs = { id: iq.attrs.id ?? '', from: iq.attrs.to ?? S_WHATSAPP_NET };
+export function iqReply (iq: BinaryNode, answer: IqAnswer): BinaryNode {
+  const attrs = { id: iq.attrs.id ?? '', from: iq.attrs.to ?? S_WHATSAPP_NET }
   if (answer && !Array.isArray(answer)) {
     return {
       tag: 'iq',
       attrs: { ...attrs, type: 'error' },
       content: [{ tag: 'error', attrs: { code: String(answer.error), text: answer.text } }]
-    };
+    }
   }
-  return { tag: 'iq', attrs: { ...attrs, type: 'result' }, content: answer?.length ? answer : undefined };
+  return { tag: 'iq', attrs: { ...attrs, type: 'result' }, content: answer?.length ? answer : undefined }
 }
 
 const PRIVACY: Record<string, string> = {
@@ -33,24 +33,24 @@ const PRIVACY: Record<string, string> = {
   groupadd: 'all',
   calladd: 'all',
   messages: 'all'
-};
+}
 
 /** The IQ namespaces that need no group logic. */
-export function baseIqHandlers(core: SandboxCore, pairing: Pairing): Record<string, IqHandler> {
-  const me = (conn: EdgeConnection) => (conn.pn ? core.account(conn.pn) : undefined);
+export function baseIqHandlers (core: SandboxCore, pairing: Pairing): Record<string, IqHandler> {
+  const me = (conn: EdgeConnection) => (conn.pn ? core.account(conn.pn) : undefined)
   return {
     encrypt: (conn, iq) => (conn.pn !== undefined ? handleEncryptIq(core, conn.pn, conn.device ?? 0, iq) : undefined),
     usync: (_c, iq) => handleUsync(core, iq),
     md: (conn, iq) => {
-      const link = pairing.handleLinkCode(conn, iq);
-      if (link) return link;
-      const remove = getBinaryNodeChild(iq, 'remove-companion-device');
-      const acc = me(conn);
+      const link = pairing.handleLinkCode(conn, iq)
+      if (link) return link
+      const remove = getBinaryNodeChild(iq, 'remove-companion-device')
+      const acc = me(conn)
       if (remove && acc && conn.device) {
-        delete acc.devices[String(conn.device)];
-        core.save();
+        delete acc.devices[String(conn.device)]
+        core.save()
       }
-      return undefined;
+      return undefined
     },
     'w:m': () => [
       {
@@ -60,82 +60,82 @@ export function baseIqHandlers(core: SandboxCore, pairing: Pairing): Record<stri
       }
     ],
     privacy: (_c, iq) => {
-      if (iq.attrs.type !== 'get' || !getBinaryNodeChild(iq, 'privacy')) return undefined;
+      if (iq.attrs.type !== 'get' || !getBinaryNodeChild(iq, 'privacy')) return undefined
       return [
         {
           tag: 'privacy',
           attrs: {},
           content: Object.entries(PRIVACY).map(([name, value]) => ({ tag: 'category', attrs: { name, value } }))
         }
-      ];
+      ]
     },
     'w:sync:app:state': (_c, iq) => {
-      const sync = getBinaryNodeChild(iq, 'sync');
+      const sync = getBinaryNodeChild(iq, 'sync')
       const collections = getBinaryNodeChildren(sync, 'collection').map(c => ({
         tag: 'collection',
         attrs: { name: c.attrs.name ?? '', version: c.attrs.version ?? '0' }
-      }));
-      return [{ tag: 'sync', attrs: {}, content: collections }];
+      }))
+      return [{ tag: 'sync', attrs: {}, content: collections }]
     },
     'w:profile:picture': (conn, iq) => {
       if (iq.attrs.type === 'set') {
-        const acc = me(conn);
-        const pic = getBinaryNodeChild(iq, 'picture');
+        const acc = me(conn)
+        const pic = getBinaryNodeChild(iq, 'picture')
         if (acc && !iq.attrs.target) {
-          if (pic?.content instanceof Uint8Array) acc.picture = { id: String(Date.now()), data: Buffer.from(pic.content) };
-          else delete acc.picture;
-          core.save();
+          if (pic?.content instanceof Uint8Array) acc.picture = { id: String(Date.now()), data: Buffer.from(pic.content) }
+          else delete acc.picture
+          core.save()
         }
-        return undefined;
+        return undefined
       }
-      const target = core.resolve(iq.attrs.target);
-      const pic = target?.acc.picture;
-      if (!target || !pic) return { error: 404, text: 'item-not-found' };
-      const path = `/pp/${target.acc.pn}/${pic.id}`;
+      const target = core.resolve(iq.attrs.target)
+      const pic = target?.acc.picture
+      if (!target || !pic) return { error: 404, text: 'item-not-found' }
+      const path = `/pp/${target.acc.pn}/${pic.id}`
       return [
         { tag: 'picture', attrs: { id: pic.id, type: 'image', url: `https://${core.config.mediaHost}${path}`, direct_path: path } }
-      ];
+      ]
     },
     blocklist: (conn, iq) => {
-      const acc = me(conn);
-      if (!acc) return undefined;
+      const acc = me(conn)
+      if (!acc) return undefined
       if (iq.attrs.type === 'get') {
-        return [{ tag: 'list', attrs: {}, content: acc.blocklist.map(jid => ({ tag: 'item', attrs: { jid } })) }];
+        return [{ tag: 'list', attrs: {}, content: acc.blocklist.map(jid => ({ tag: 'item', attrs: { jid } })) }]
       }
-      const item = getBinaryNodeChild(iq, 'item');
-      const jid = item?.attrs.pn_jid ?? item?.attrs.jid;
+      const item = getBinaryNodeChild(iq, 'item')
+      const jid = item?.attrs.pn_jid ?? item?.attrs.jid
       if (jid) {
-        acc.blocklist = acc.blocklist.filter(j => j !== jid);
-        if (item?.attrs.action === 'block') acc.blocklist.push(jid);
-        core.save();
+        acc.blocklist = acc.blocklist.filter(j => j !== jid)
+        if (item?.attrs.action === 'block') acc.blocklist.push(jid)
+        core.save()
       }
-      return undefined;
+      return undefined
     },
     abt: () => [{ tag: 'props', attrs: { protocol: '1', hash: 'sandbox' }, content: [] }],
     status: (conn, iq) => {
-      const acc = me(conn);
-      const s = getBinaryNodeChild(iq, 'status');
+      const acc = me(conn)
+      const s = getBinaryNodeChild(iq, 'status')
       if (acc && s) {
-        acc.status = nodeText(s);
-        core.save();
+        acc.status = nodeText(s)
+        core.save()
       }
-      return undefined;
+      return undefined
     }
-  };
+  }
 }
 
 /** Routes one IQ to its handler and sends the reply. */
-export async function dispatchIq(conn: EdgeConnection, iq: BinaryNode, handlers: Record<string, IqHandler>): Promise<void> {
-  const ns = iq.attrs.xmlns ?? '';
-  const handler = isJidGroup(iq.attrs.to) || ns === 'w:g2' ? handlers['w:g2'] : handlers[ns];
-  let answer: IqAnswer;
+export async function dispatchIq (conn: EdgeConnection, iq: BinaryNode, handlers: Record<string, IqHandler>): Promise<void> {
+  const ns = iq.attrs.xmlns ?? ''
+  const handler = isJidGroup(iq.attrs.to) || ns === 'w:g2' ? handlers['w:g2'] : handlers[ns]
+  let answer: IqAnswer
   try {
-    answer = handler ? await handler(conn, iq) : undefined;
+    answer = handler ? await handler(conn, iq) : undefined
   } catch (e) {
-    answer = { error: 500, text: (e as Error).message };
+    answer = { error: 500, text: (e as Error).message }
   }
-  conn.send(iqReply(iq, answer));
+  conn.send(iqReply(iq, answer))
 }
 
 /** `pn@s.whatsapp.net` of a connection's account. */
-export const connUserJid = (conn: EdgeConnection): string => pnJid(conn.pn ?? '');
+export const connUserJid = (conn: EdgeConnection): string => pnJid(conn.pn ?? '')

@@ -5,26 +5,26 @@ import {
   initAuthCreds,
   unpadRandomMax16,
   proto
-} from '@whiskeysockets/baileys';
+} from '@whiskeysockets/baileys'
 import type {
   AuthenticationCreds,
   SignalDataSet,
   SignalDataTypeMap,
   SignalKeyStore,
   SignalRepositoryWithLIDStore
-} from '@whiskeysockets/baileys';
-import pino from 'pino';
-import type { PhoneSecrets, PublishedKeys } from './state.js';
+} from '@whiskeysockets/baileys'
+import pino from 'pino'
+import type { PhoneSecrets, PublishedKeys } from './state.js'
 
-const silent = pino({ level: 'silent' });
+const silent = pino({ level: 'silent' })
 
 /** Number of one-time prekeys a virtual phone keeps published. */
-export const PHONE_PREKEYS = 20;
+export const PHONE_PREKEYS = 20
 
 /** Creates the secrets of a new virtual phone and the public keys it publishes. */
-export function createPhoneSecrets(): { secrets: PhoneSecrets; published: PublishedKeys } {
-  const creds = initAuthCreds();
-  const secrets: PhoneSecrets = { creds, keys: { 'pre-key': {} } };
+export function createPhoneSecrets (): { secrets: PhoneSecrets; published: PublishedKeys } {
+  const creds = initAuthCreds()
+  const secrets: PhoneSecrets = { creds, keys: { 'pre-key': {} } }
   const published: PublishedKeys = {
     registrationId: creds.registrationId,
     identityKey: Buffer.from(creds.signedIdentityKey.public),
@@ -34,74 +34,74 @@ export function createPhoneSecrets(): { secrets: PhoneSecrets; published: Publis
       signature: Buffer.from(creds.signedPreKey.signature)
     },
     preKeys: {}
-  };
-  refillPreKeys(secrets, published);
-  return { secrets, published };
+  }
+  refillPreKeys(secrets, published)
+  return { secrets, published }
 }
 
 /** Tops the phone's one-time prekeys back up to {@link PHONE_PREKEYS}. */
-export function refillPreKeys(secrets: PhoneSecrets, published: PublishedKeys): void {
-  const creds = secrets.creds as AuthenticationCreds;
-  const store = (secrets.keys['pre-key'] ??= {});
+export function refillPreKeys (secrets: PhoneSecrets, published: PublishedKeys): void {
+  const creds = secrets.creds as AuthenticationCreds
+  const store = (secrets.keys['pre-key'] ??= {})
   while (Object.keys(published.preKeys).length < PHONE_PREKEYS) {
-    const id = creds.nextPreKeyId++;
-    const pair = Curve.generateKeyPair();
-    store[String(id)] = pair;
-    published.preKeys[String(id)] = Buffer.from(pair.public);
+    const id = creds.nextPreKeyId++
+    const pair = Curve.generateKeyPair()
+    store[String(id)] = pair
+    published.preKeys[String(id)] = Buffer.from(pair.public)
   }
 }
 
 const makeKeyStore = (secrets: PhoneSecrets, onChange: () => void): SignalKeyStore => ({
   get: async <T extends keyof SignalDataTypeMap>(type: T, ids: string[]) => {
-    const bucket = secrets.keys[type] ?? {};
-    const out: { [id: string]: SignalDataTypeMap[T] } = {};
+    const bucket = secrets.keys[type] ?? {}
+    const out: { [id: string]: SignalDataTypeMap[T] } = {}
     for (const id of ids) {
-      const v = bucket[id];
-      if (v !== undefined && v !== null) out[id] = v as SignalDataTypeMap[T];
+      const v = bucket[id]
+      if (v !== undefined && v !== null) out[id] = v as SignalDataTypeMap[T]
     }
-    return out;
+    return out
   },
   set: async (data: SignalDataSet) => {
     for (const type of Object.keys(data) as (keyof SignalDataSet)[]) {
-      const bucket = (secrets.keys[type] ??= {});
+      const bucket = (secrets.keys[type] ??= {})
       for (const [id, v] of Object.entries(data[type] ?? {})) {
-        if (v === null || v === undefined) delete bucket[id];
-        else bucket[id] = v;
+        if (v === null || v === undefined) delete bucket[id]
+        else bucket[id] = v
       }
     }
-    onChange();
+    onChange()
   }
-});
+})
 
 /** Signal machinery of one virtual phone (device 0), built on Baileys' own libsignal repository. */
 export class PhoneCrypto {
-  readonly repo: SignalRepositoryWithLIDStore;
+  readonly repo: SignalRepositoryWithLIDStore
 
-  constructor(secrets: PhoneSecrets, onChange: () => void) {
+  constructor (secrets: PhoneSecrets, onChange: () => void) {
     const keys = addTransactionCapability(makeKeyStore(secrets, onChange), silent, {
       maxCommitRetries: 1,
       delayBetweenTriesMs: 10
-    });
+    })
     this.repo = DEFAULT_CONNECTION_CONFIG.makeSignalRepository(
       { creds: secrets.creds as AuthenticationCreds, keys },
       silent
-    );
+    )
   }
 
   /** Decrypts a 1:1 `pkmsg`/`msg` from `senderJid` into a proto.Message. */
-  async decrypt(senderJid: string, type: 'pkmsg' | 'msg', ciphertext: Uint8Array): Promise<proto.Message> {
-    const plain = await this.repo.decryptMessage({ jid: senderJid, type, ciphertext });
-    return proto.Message.decode(unpadRandomMax16(plain));
+  async decrypt (senderJid: string, type: 'pkmsg' | 'msg', ciphertext: Uint8Array): Promise<proto.Message> {
+    const plain = await this.repo.decryptMessage({ jid: senderJid, type, ciphertext })
+    return proto.Message.decode(unpadRandomMax16(plain))
   }
 
   /** Decrypts a group `skmsg`. */
-  async decryptGroup(group: string, authorJid: string, msg: Uint8Array): Promise<proto.Message> {
-    const plain = await this.repo.decryptGroupMessage({ group, authorJid, msg });
-    return proto.Message.decode(unpadRandomMax16(plain));
+  async decryptGroup (group: string, authorJid: string, msg: Uint8Array): Promise<proto.Message> {
+    const plain = await this.repo.decryptGroupMessage({ group, authorJid, msg })
+    return proto.Message.decode(unpadRandomMax16(plain))
   }
 
   /** Stores a sender key distribution message received from `authorJid`. */
-  async processSenderKey(authorJid: string, item: proto.Message.ISenderKeyDistributionMessage): Promise<void> {
-    await this.repo.processSenderKeyDistributionMessage({ authorJid, item });
+  async processSenderKey (authorJid: string, item: proto.Message.ISenderKeyDistributionMessage): Promise<void> {
+    await this.repo.processSenderKeyDistributionMessage({ authorJid, item })
   }
 }

@@ -1,15 +1,15 @@
-import { generateMessageIDV2, generateWAMessageContent, getContentType, isJidGroup, proto } from '@whiskeysockets/baileys';
-import type { AnyMessageContent, BinaryNode } from '@whiskeysockets/baileys';
-import pino from 'pino';
-import { unixNow } from './core.js';
-import type { SandboxCore } from './core.js';
-import { lidJid, pnJid } from './directory.js';
-import type { MediaHost } from './media-host.js';
-import type { PhoneHub, PhoneSignal } from './phone-hub.js';
-import type { Router } from './router.js';
-import type { AccountRecord, ReceiptRecord } from './state.js';
+import { generateMessageIDV2, generateWAMessageContent, getContentType, isJidGroup, proto } from '@whiskeysockets/baileys'
+import type { AnyMessageContent, BinaryNode } from '@whiskeysockets/baileys'
+import pino from 'pino'
+import { unixNow } from './core.js'
+import type { SandboxCore } from './core.js'
+import { lidJid, pnJid } from './directory.js'
+import type { MediaHost } from './media-host.js'
+import type { PhoneHub, PhoneSignal } from './phone-hub.js'
+import type { Router } from './router.js'
+import type { AccountRecord, ReceiptRecord } from './state.js'
 
-const silent = pino({ level: 'silent' });
+const silent = pino({ level: 'silent' })
 
 const MEDIA_TYPES: Record<string, string> = {
   imageMessage: 'image',
@@ -18,7 +18,7 @@ const MEDIA_TYPES: Record<string, string> = {
   documentMessage: 'document',
   stickerMessage: 'sticker',
   ptvMessage: 'ptv'
-};
+}
 
 /** A message a virtual phone received, decoded. */
 export interface PhoneMessage {
@@ -50,172 +50,172 @@ export interface PhoneDeps {
 
 /** A phone number played by the sandbox: it sends plaintext stanzas and decrypts what it receives. */
 export class VirtualPhone {
-  constructor(
+  constructor (
     private readonly deps: PhoneDeps,
     /** Phone-number user (digits). */
     readonly pn: string
   ) {}
 
-  private get acc(): AccountRecord {
-    const a = this.deps.core.account(this.pn);
-    if (!a) throw new Error(`phone ${this.pn} no longer exists`);
-    return a;
+  private get acc (): AccountRecord {
+    const a = this.deps.core.account(this.pn)
+    if (!a) throw new Error(`phone ${this.pn} no longer exists`)
+    return a
   }
 
   /** `pn@s.whatsapp.net` */
-  get jid(): string {
-    return pnJid(this.pn);
+  get jid (): string {
+    return pnJid(this.pn)
   }
 
   /** `lid@lid` */
-  get lid(): string {
-    return lidJid(this.acc);
+  get lid (): string {
+    return lidJid(this.acc)
   }
 
   /** Display name sent as `notify`. */
-  get pushName(): string {
-    return this.acc.pushName;
+  get pushName (): string {
+    return this.acc.pushName
   }
 
-  set pushName(name: string) {
-    this.acc.pushName = name;
-    this.deps.core.save();
+  set pushName (name: string) {
+    this.acc.pushName = name
+    this.deps.core.save()
   }
 
   /** Everything this phone received so far, decoded. */
-  received(): PhoneMessage[] {
-    return this.acc.received.map(r => ({ ...r, message: r.message ? proto.Message.decode(r.message) : undefined }));
+  received (): PhoneMessage[] {
+    return this.acc.received.map(r => ({ ...r, message: r.message ? proto.Message.decode(r.message) : undefined }))
   }
 
   /** Receipts for messages this phone sent. */
-  receipts(): ReceiptRecord[] {
-    return [...this.acc.receipts];
+  receipts (): ReceiptRecord[] {
+    return [...this.acc.receipts]
   }
 
   /** Chat states and presences this phone observed. */
-  signals(): PhoneSignal[] {
-    return [...(this.deps.hub.signals.get(this.pn) ?? [])];
+  signals (): PhoneSignal[] {
+    return [...(this.deps.hub.signals.get(this.pn) ?? [])]
   }
 
   /** Waits for a received message matching `pred` (already received ones count). */
-  async waitForMessage(pred: (m: PhoneMessage) => boolean = () => true, timeoutMs = 5000): Promise<PhoneMessage> {
-    return this.waitFor(() => this.received().find(pred), 'message', timeoutMs);
+  async waitForMessage (pred: (m: PhoneMessage) => boolean = () => true, timeoutMs = 5000): Promise<PhoneMessage> {
+    return this.waitFor(() => this.received().find(pred), 'message', timeoutMs)
   }
 
   /** Waits for a receipt matching `pred`. */
-  async waitForReceipt(pred: (r: ReceiptRecord) => boolean = () => true, timeoutMs = 5000): Promise<ReceiptRecord> {
-    return this.waitFor(() => this.receipts().find(pred), 'receipt', timeoutMs);
+  async waitForReceipt (pred: (r: ReceiptRecord) => boolean = () => true, timeoutMs = 5000): Promise<ReceiptRecord> {
+    return this.waitFor(() => this.receipts().find(pred), 'receipt', timeoutMs)
   }
 
   /** Waits for a chat state / presence matching `pred`. */
-  async waitForSignal(pred: (s: PhoneSignal) => boolean = () => true, timeoutMs = 5000): Promise<PhoneSignal> {
-    return this.waitFor(() => this.signals().find(pred), 'signal', timeoutMs);
+  async waitForSignal (pred: (s: PhoneSignal) => boolean = () => true, timeoutMs = 5000): Promise<PhoneSignal> {
+    return this.waitFor(() => this.signals().find(pred), 'signal', timeoutMs)
   }
 
   private waitFor<T>(check: () => T | undefined, event: string, timeoutMs: number): Promise<T> {
-    const hub = this.deps.hub;
+    const hub = this.deps.hub
     return new Promise<T>((resolve, reject) => {
-      const now = check();
-      if (now !== undefined) return resolve(now);
+      const now = check()
+      if (now !== undefined) return resolve(now)
       const onEvent = (pn: string) => {
-        if (pn !== this.pn) return;
-        const v = check();
-        if (v === undefined) return;
-        cleanup();
-        resolve(v);
-      };
+        if (pn !== this.pn) return
+        const v = check()
+        if (v === undefined) return
+        cleanup()
+        resolve(v)
+      }
       const timer = setTimeout(() => {
-        cleanup();
-        reject(new Error(`phone ${this.pn}: timed out waiting for ${event}`));
-      }, timeoutMs);
+        cleanup()
+        reject(new Error(`phone ${this.pn}: timed out waiting for ${event}`))
+      }, timeoutMs)
       const cleanup = () => {
-        clearTimeout(timer);
-        hub.events.off(event, onEvent);
-      };
-      hub.events.on(event, onEvent);
-    });
+        clearTimeout(timer)
+        hub.events.off(event, onEvent)
+      }
+      hub.events.on(event, onEvent)
+    })
   }
 
   /**
    * Sends any Baileys message content (text, image/video/audio/document/sticker with real encrypted
    * media on the media host, location, contacts, react, edit, delete...) to a user or group.
    */
-  async sendMessage(to: string, content: AnyMessageContent, opts: PhoneSendOptions = {}): Promise<string> {
-    const message = await generateWAMessageContent(content, { upload: this.deps.media.upload, logger: silent, jid: to });
-    return this.sendProto(to, message, opts);
+  async sendMessage (to: string, content: AnyMessageContent, opts: PhoneSendOptions = {}): Promise<string> {
+    const message = await generateWAMessageContent(content, { upload: this.deps.media.upload, logger: silent, jid: to })
+    return this.sendProto(to, message, opts)
   }
 
   /** Sends a text message. */
-  sendText(to: string, text: string, opts: PhoneSendOptions = {}): Promise<string> {
-    return this.sendMessage(to, { text }, opts);
+  sendText (to: string, text: string, opts: PhoneSendOptions = {}): Promise<string> {
+    return this.sendMessage(to, { text }, opts)
   }
 
   /** Sends a raw proto.Message as a plaintext stanza. */
-  sendProto(to: string, message: proto.IMessage, opts: PhoneSendOptions = {}): string {
-    const msg = proto.Message.fromObject(message);
+  sendProto (to: string, message: proto.IMessage, opts: PhoneSendOptions = {}): string {
+    const msg = proto.Message.fromObject(message)
     if (opts.quoted) {
-      const key = getContentType(msg);
-      const inner = key ? (msg[key] as { contextInfo?: proto.IContextInfo } | null) : null;
+      const key = getContentType(msg)
+      const inner = key ? (msg[key] as { contextInfo?: proto.IContextInfo } | null) : null
       if (inner && typeof inner === 'object') {
         inner.contextInfo = {
           ...(inner.contextInfo ?? {}),
           stanzaId: opts.quoted.id,
           participant: opts.quoted.participant,
           quotedMessage: opts.quoted.message
-        };
+        }
       }
     }
-    const id = opts.id ?? generateMessageIDV2(this.jid);
-    this.deliver(to, id, msg);
-    return id;
+    const id = opts.id ?? generateMessageIDV2(this.jid)
+    this.deliver(to, id, msg)
+    return id
   }
 
-  private deliver(to: string, id: string, msg: proto.Message): void {
-    const { core, router } = this.deps;
-    const me = this.acc;
-    const bytes = proto.Message.encode(msg).finish();
-    const key = getContentType(msg);
-    const mediaType = key ? MEDIA_TYPES[key] : undefined;
-    const type = msg.reactionMessage ? 'reaction' : mediaType ? 'media' : 'text';
-    const plaintext: BinaryNode = { tag: 'plaintext', attrs: mediaType ? { mediatype: mediaType } : {}, content: bytes };
-    const base = { id, t: String(unixNow()), type, notify: me.pushName };
+  private deliver (to: string, id: string, msg: proto.Message): void {
+    const { core, router } = this.deps
+    const me = this.acc
+    const bytes = proto.Message.encode(msg).finish()
+    const key = getContentType(msg)
+    const mediaType = key ? MEDIA_TYPES[key] : undefined
+    const type = msg.reactionMessage ? 'reaction' : mediaType ? 'media' : 'text'
+    const plaintext: BinaryNode = { tag: 'plaintext', attrs: mediaType ? { mediatype: mediaType } : {}, content: bytes }
+    const base = { id, t: String(unixNow()), type, notify: me.pushName }
     if (isJidGroup(to)) {
-      const g = core.world.groups[to];
-      if (!g) throw new Error(`unknown group ${to}`);
+      const g = core.world.groups[to]
+      if (!g) throw new Error(`unknown group ${to}`)
       for (const m of g.members) {
-        const acc = core.account(m.pn);
-        if (!acc) continue;
-        const stanza: BinaryNode = { tag: 'message', attrs: { ...base, from: to, participant: pnJid(me.pn), participant_lid: lidJid(me) }, content: [plaintext] };
-        router.toAccount(acc, stanza, true, { pn: me.pn, device: 0 });
+        const acc = core.account(m.pn)
+        if (!acc) continue
+        const stanza: BinaryNode = { tag: 'message', attrs: { ...base, from: to, participant: pnJid(me.pn), participant_lid: lidJid(me) }, content: [plaintext] }
+        router.toAccount(acc, stanza, true, { pn: me.pn, device: 0 })
       }
-      return;
+      return
     }
-    const target = core.resolve(to);
-    if (!target) throw new Error(`unknown recipient ${to}`);
-    const lid = to.endsWith('@lid');
+    const target = core.resolve(to)
+    if (!target) throw new Error(`unknown recipient ${to}`)
+    const lid = to.endsWith('@lid')
     const fromAttrs: Record<string, string> = lid
       ? { from: lidJid(me), sender_pn: pnJid(me.pn), addressing_mode: 'lid' }
-      : { from: pnJid(me.pn), sender_lid: lidJid(me) };
-    router.toAccount(target.acc, { tag: 'message', attrs: { ...base, ...fromAttrs }, content: [plaintext] });
+      : { from: pnJid(me.pn), sender_lid: lidJid(me) }
+    router.toAccount(target.acc, { tag: 'message', attrs: { ...base, ...fromAttrs }, content: [plaintext] })
     if (target.acc.pn !== me.pn) {
-      const recipient = lid ? lidJid(target.acc) : pnJid(target.acc.pn);
-      router.toAccount(me, { tag: 'message', attrs: { ...base, ...fromAttrs, recipient }, content: [plaintext] }, true, { pn: me.pn, device: 0 });
+      const recipient = lid ? lidJid(target.acc) : pnJid(target.acc.pn)
+      router.toAccount(me, { tag: 'message', attrs: { ...base, ...fromAttrs, recipient }, content: [plaintext] }, true, { pn: me.pn, device: 0 })
     }
   }
 
   /** Sends a receipt for messages in a chat: delivery (default), `read` or `played`. */
-  sendReceipt(chat: string, ids: string[], type?: 'read' | 'played', participant?: string): void {
-    this.deps.hub.sendReceipt(this.acc, chat, ids, type, participant);
+  sendReceipt (chat: string, ids: string[], type?: 'read' | 'played', participant?: string): void {
+    this.deps.hub.sendReceipt(this.acc, chat, ids, type, participant)
   }
 
   /** Sends a chat state to a user or group. `recording` is `<composing media="audio"/>`. */
-  sendChatState(to: string, state: 'composing' | 'paused' | 'recording'): void {
-    const child: BinaryNode = state === 'recording' ? { tag: 'composing', attrs: { media: 'audio' } } : { tag: state, attrs: {} };
-    this.deps.router.chatstate(this.acc, to, [child]);
+  sendChatState (to: string, state: 'composing' | 'paused' | 'recording'): void {
+    const child: BinaryNode = state === 'recording' ? { tag: 'composing', attrs: { media: 'audio' } } : { tag: state, attrs: {} }
+    this.deps.router.chatstate(this.acc, to, [child])
   }
 
   /** Sets this phone's availability (seen by subscribers). */
-  setPresence(type: 'available' | 'unavailable'): void {
-    this.deps.router.setPresence(this.pn, type);
+  setPresence (type: 'available' | 'unavailable'): void {
+    this.deps.router.setPresence(this.pn, type)
   }
 }

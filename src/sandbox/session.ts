@@ -1,72 +1,72 @@
-import { S_WHATSAPP_NET, proto } from '@whiskeysockets/baileys';
-import type { BinaryNode } from '@whiskeysockets/baileys';
-import { deflateSync } from 'node:zlib';
-import { unixNow } from './core.js';
-import type { SandboxCore } from './core.js';
-import { lidJid, pnJid } from './directory.js';
-import type { EdgeConnection } from './edge-server.js';
-import type { AccountRecord } from './state.js';
+import { S_WHATSAPP_NET, proto } from '@whiskeysockets/baileys'
+import type { BinaryNode } from '@whiskeysockets/baileys'
+import { deflateSync } from 'node:zlib'
+import { unixNow } from './core.js'
+import type { SandboxCore } from './core.js'
+import { lidJid, pnJid } from './directory.js'
+import type { EdgeConnection } from './edge-server.js'
+import type { AccountRecord } from './state.js'
 
 /** Number of the built-in chat every history sync contains. */
-export const WELCOME_PN = '15550100000';
+export const WELCOME_PN = '15550100000'
 
 /**
  * Logs a companion in: checks its noise key, replaces an older connection of the same device
  * (440 conflict), sends `<success>`, the offline queue, `<ib><offline>` and, on the first login
  * after pairing, the history sync.
  */
-export async function login(core: SandboxCore, conn: EdgeConnection, payload: proto.ClientPayload): Promise<void> {
-  const pn = String(payload.username);
-  const device = payload.device ?? 0;
-  const acc = core.account(pn);
-  const dev = acc?.devices[String(device)];
+export async function login (core: SandboxCore, conn: EdgeConnection, payload: proto.ClientPayload): Promise<void> {
+  const pn = String(payload.username)
+  const device = payload.device ?? 0
+  const acc = core.account(pn)
+  const dev = acc?.devices[String(device)]
   if (!acc || !dev || dev.kind !== 'companion' || !dev.noiseKey || !conn.clientStatic?.equals(dev.noiseKey)) {
-    conn.send({ tag: 'failure', attrs: { reason: '401', location: 'sandbox' } });
-    conn.close();
-    return;
+    conn.send({ tag: 'failure', attrs: { reason: '401', location: 'sandbox' } })
+    conn.close()
+    return
   }
-  const previous = core.conn(pn, device);
-  if (previous && previous !== conn) previous.streamError(undefined, { tag: 'conflict', attrs: { type: 'replaced' } });
-  conn.pn = pn;
-  conn.device = device;
-  core.conns.set(`${pn}.${device}`, conn);
-  if (payload.pushName) acc.pushName = payload.pushName;
+  const previous = core.conn(pn, device)
+  if (previous && previous !== conn) previous.streamError(undefined, { tag: 'conflict', attrs: { type: 'replaced' } })
+  conn.pn = pn
+  conn.device = device
+  core.conns.set(`${pn}.${device}`, conn)
+  if (payload.pushName) acc.pushName = payload.pushName
   conn.send({
     tag: 'success',
     attrs: { t: String(unixNow()), lid: lidJid(acc, device), props: '1', abprops: '1', location: 'sandbox', creation: String(dev.createdAt) }
-  });
-  const queued = await core.drainQueue(pn, device);
-  for (const node of queued) conn.send({ ...node, attrs: { ...node.attrs, offline: '1' } });
-  conn.send({ tag: 'ib', attrs: { from: S_WHATSAPP_NET }, content: [{ tag: 'offline', attrs: { count: String(queued.length) } }] });
+  })
+  const queued = await core.drainQueue(pn, device)
+  for (const node of queued) conn.send({ ...node, attrs: { ...node.attrs, offline: '1' } })
+  conn.send({ tag: 'ib', attrs: { from: S_WHATSAPP_NET }, content: [{ tag: 'offline', attrs: { count: String(queued.length) } }] })
   if (!dev.historySent) {
-    dev.historySent = true;
-    core.save();
-    if (core.config.historySync) conn.send(historySyncStanza(core, acc));
+    dev.historySent = true
+    core.save()
+    if (core.config.historySync) conn.send(historySyncStanza(core, acc))
   }
 }
 
 /** Builds the INITIAL_BOOTSTRAP history sync a freshly paired companion receives from its phone. */
-export function historySyncStanza(core: SandboxCore, acc: AccountRecord): BinaryNode {
-  const now = unixNow();
-  const conversations: proto.IConversation[] = [];
-  const mappings: proto.IPhoneNumberToLIDMapping[] = [];
+export function historySyncStanza (core: SandboxCore, acc: AccountRecord): BinaryNode {
+  const now = unixNow()
+  const conversations: proto.IConversation[] = []
+  const mappings: proto.IPhoneNumberToLIDMapping[] = []
   for (const peer of Object.values(core.world.accounts)) {
-    if (peer.pn === acc.pn) continue;
-    mappings.push({ pnJid: pnJid(peer.pn), lidJid: lidJid(peer) });
+    if (peer.pn === acc.pn) continue
+    mappings.push({ pnJid: pnJid(peer.pn), lidJid: lidJid(peer) })
   }
   for (const rec of acc.received.slice(-20)) {
-    if (!rec.message || !rec.chat) continue;
-    let conv = conversations.find(c => c.id === rec.chat);
-    if (!conv) conversations.push((conv = { id: rec.chat, messages: [], unreadCount: 0, conversationTimestamp: rec.t }));
+    if (!rec.message || !rec.chat) continue
+    let conv = conversations.find(c => c.id === rec.chat)
+    if (!conv) conversations.push((conv = { id: rec.chat, messages: [], unreadCount: 0, conversationTimestamp: rec.t }))
     conv.messages!.push({
       message: {
         key: { remoteJid: rec.chat, fromMe: false, id: rec.id, participant: rec.chat.endsWith('@g.us') ? rec.from : undefined },
         message: proto.Message.decode(rec.message),
         messageTimestamp: rec.t
       }
-    });
+    })
   }
-  const welcomeJid = pnJid(WELCOME_PN);
+  const welcomeJid = pnJid(WELCOME_PN)
   conversations.push({
     id: welcomeJid,
     name: 'WhatsApp Sandbox',
@@ -89,9 +89,9 @@ export function historySyncStanza(core: SandboxCore, acc: AccountRecord): Binary
         }
       }
     ]
-  });
+  })
   for (const g of Object.values(core.world.groups)) {
-    if (g.members.some(m => m.pn === acc.pn)) conversations.push({ id: g.id, name: g.subject, conversationTimestamp: g.creation, messages: [] });
+    if (g.members.some(m => m.pn === acc.pn)) conversations.push({ id: g.id, name: g.subject, conversationTimestamp: g.creation, messages: [] })
   }
   const history = proto.HistorySync.encode({
     syncType: proto.HistorySync.HistorySyncType.INITIAL_BOOTSTRAP,
@@ -99,7 +99,7 @@ export function historySyncStanza(core: SandboxCore, acc: AccountRecord): Binary
     phoneNumberToLidMappings: mappings,
     progress: 100,
     chunkOrder: 0
-  }).finish();
+  }).finish()
   const message = proto.Message.encode({
     protocolMessage: {
       type: proto.Message.ProtocolMessage.Type.HISTORY_SYNC_NOTIFICATION,
@@ -110,10 +110,10 @@ export function historySyncStanza(core: SandboxCore, acc: AccountRecord): Binary
         progress: 100
       }
     }
-  }).finish();
+  }).finish()
   return {
     tag: 'message',
     attrs: { from: pnJid(acc.pn), id: core.nextId(), t: String(now), type: 'text', category: 'peer', notify: acc.pushName },
     content: [{ tag: 'plaintext', attrs: {}, content: message }]
-  };
+  }
 }

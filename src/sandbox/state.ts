@@ -120,4 +120,4 @@ export const emptyWorld = (): WorldState => ({
   groups: {},
   queues: {},
   media: {}
-});
+})

@@ -259,7 +259,7 @@ export class UserSession extends EventEmitter {
 
   private onConnectionUpdate (sock: WASocket, update: Partial<ConnectionState>): void {
     if (sock !== this.sock) return
-    if (update.qr !== undefined) void this.onQr(update.qr)
+    if (update.qr !== undefined) this.onQr(update.qr).catch(err => this.env.logger.warn({ userId: this.userId, err }, 'could not render the QR code'))
     if (update.isNewLogin === true) this.onPaired()
     if (update.connection === 'open') this.onOpen()
     if (update.connection === 'close') this.onClose(sock, update.lastDisconnect?.error)
