@@ -16,6 +16,8 @@ function configOrExit (): Config {
 
 const config = configOrExit()
 const logger = createLogger(config.logLevel)
+// A promise nobody awaited failed: log it and keep serving (Node would otherwise exit).
+process.on('unhandledRejection', err => { logger.error({ err }, 'unhandled promise rejection') })
 try {
   const server = await startServer(config, logger)
   let stopping = false

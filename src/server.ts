@@ -1,6 +1,3 @@
-import { once } from 'node:events'
-import type { Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import path from 'node:path'
 import { createApp } from './app.js'
 import type { Config } from './config.js'
@@ -8,15 +5,20 @@ import { openDatabase, type Database } from './db/database.js'
 import { migrate } from './db/migrate.js'
 import { UsersRepo } from './db/repos/users.js'
 import { WaAuthRepo } from './db/repos/wa-auth.js'
+import { listen } from './http/listener.js'
+import { Lifecycle } from './lifecycle.js'
 import { Sandbox } from './sandbox/index.js'
 import { resolveAdminToken } from './services/admin-token.js'
 import { AuthService } from './services/auth.js'
 import { HealthService } from './services/health.js'
 import { SandboxService } from './services/sandbox.js'
+import { persistSessionMarks } from './services/session-marks.js'
 import { SessionsService } from './services/sessions.js'
 import { UsersService } from './services/users.js'
 import { WebhookConfigService } from './services/webhook-config.js'
 import { createLogger, type Logger } from './util/logger.js'
+import { periodic } from './util/periodic.js'
+import { BaileysLogger } from './whatsapp/baileys-logger.js'
 import { silenceLibsignalConsole } from './whatsapp/quiet-libsignal.js'
 import { SessionRegistry } from './whatsapp/session-registry.js'
 
@@ -29,7 +31,7 @@ export interface RunningServer {
   readonly registry: SessionRegistry
   /** The embedded WhatsApp emulator (`WA_MODE=sandbox` only). */
   readonly sandbox: Sandbox | undefined
-  /** Stops accepting, lets in-flight requests finish (up to the shutdown timeout), closes sessions and the database. */
+  /** Stops accepting, lets in-flight requests finish (up to the shutdown timeout), then stops every component in reverse order. */
   close (): Promise<void>
 }
 
@@ -38,43 +40,53 @@ export interface RunningServer {
  * can be answered; such requests come within minutes to hours, so days is ample.
  */
 const SENT_MESSAGE_KEEP_MS = 3 * 24 * 60 * 60_000
+const PRUNE_EVERY_MS = 60 * 60_000
 
 /** How long the sandbox waits before "typing" a pairing code on the virtual phone. */
 const SANDBOX_PAIR_DELAY_MS = 300
 
 /**
- * Opens the database, applies migrations, starts the sandbox in sandbox mode, wires services and
- * routes, restores the sessions that were connected, and listens.
- * Used by `main.ts` and by the integration tests (with a temporary DATA_DIR and port 0).
+ * Starts the server's components in order (database, sandbox in sandbox mode, sessions, pruners,
+ * the HTTP listener), then restores the sessions that were connected. Used by `main.ts` and by the
+ * integration tests (with a temporary DATA_DIR and port 0). A component that fails stops the ones
+ * already started.
  */
 export async function startServer (config: Config, logger: Logger = createLogger(config.logLevel)): Promise<RunningServer> {
   silenceLibsignalConsole(logger)
-  const db = openDatabase(config.dataDir)
-  const { applied } = migrate(db)
-  if (applied.length > 0) logger.info({ applied }, 'database migrated')
+  const life = new Lifecycle(logger)
+
+  const db = await life.add('database', () => {
+    const opened = openDatabase(config.dataDir)
+    const { applied } = migrate(opened)
+    if (applied.length > 0) logger.info({ applied }, 'database migrated')
+    return opened
+  }, opened => { opened.close() })
   const adminToken = resolveAdminToken(config.adminToken, config.dataDir, logger)
   const usersRepo = new UsersRepo(db)
+  const waAuth = new WaAuthRepo(db)
 
-  const sandbox = config.waMode === 'sandbox' ? await Sandbox.start({ dataDir: path.join(config.dataDir, 'sandbox') }) : undefined
+  const sandbox = config.waMode !== 'sandbox'
+    ? undefined
+    : await life.add('sandbox', async () => await Sandbox.start({ dataDir: path.join(config.dataDir, 'sandbox') }), async s => { await s.stop() })
   if (sandbox !== undefined) logger.warn({ url: sandbox.wsUrl }, 'WA_MODE=sandbox: sessions connect to the built-in WhatsApp emulator, not to WhatsApp')
 
-  const waAuth = new WaAuthRepo(db)
-  const pruneSent = (): void => {
+  const registry = await life.add('sessions', () => new SessionRegistry({
+    logger,
+    auth: waAuth,
+    socket: {
+      logger: new BaileysLogger(logger.child({ module: 'baileys' }, { level: config.baileysLogLevel })),
+      queryTimeoutMs: config.waQueryTimeoutMs,
+      connectTimeoutMs: 20_000,
+      extra: () => sandbox?.socketOptions() ?? {}
+    }
+  }, { userExists: id => usersRepo.byId(id) !== undefined }), async r => { await r.closeAll() })
+  persistSessionMarks(registry, usersRepo)
+
+  await life.add('sent-message pruner', () => periodic('prune sent messages', PRUNE_EVERY_MS, () => {
     const pruned = waAuth.pruneSentMessages(SENT_MESSAGE_KEEP_MS)
     if (pruned > 0) logger.debug({ pruned }, 'forgot old sent messages')
-  }
-  pruneSent()
-  const pruneTimer = setInterval(pruneSent, 60 * 60_000).unref()
-  const registry = new SessionRegistry({
-    logger,
-    baileysLogger: logger.child({ module: 'baileys' }, { level: config.baileysLogLevel }),
-    users: usersRepo,
-    auth: waAuth,
-    socketOptions: () => sandbox?.socketOptions() ?? {},
-    emit: () => {},
-    queryTimeoutMs: config.waQueryTimeoutMs,
-    connectTimeoutMs: 20_000
-  })
+  }, logger), p => { p.stop() })
+
   const auth = new AuthService(usersRepo, adminToken)
   const users = new UsersService(usersRepo, auth, registry)
   const health = new HealthService(db, usersRepo, registry)
@@ -93,31 +105,15 @@ export async function startServer (config: Config, logger: Logger = createLogger
   const sandboxService = sandbox === undefined ? undefined : new SandboxService(sandbox, registry, usersRepo)
   const app = createApp({ logger, bodyLimitBytes: config.bodyLimitBytes, auth, users, health, webhooks, sessions, sandbox: sandboxService })
 
+  const http = await life.add('http', async () => await listen(app, config.port, config.host), async l => { await l.close(config.shutdownTimeoutMs) })
+  logger.info({ url: http.url, dataDir: config.dataDir, waMode: config.waMode }, 'server listening')
+
   const restored = registry.restore(usersRepo.connected().map(u => u.id))
   if (restored > 0) logger.info({ sessions: restored }, 'restoring WhatsApp sessions')
 
-  const server: Server = app.listen(config.port, config.host)
-  await once(server, 'listening')
-  const { port } = server.address() as AddressInfo
-  const shownHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host
-  const url = `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}`
-  logger.info({ url, dataDir: config.dataDir, waMode: config.waMode }, 'server listening')
-
-  let closing: Promise<void> | undefined
   const close = async (): Promise<void> => {
-    closing ??= (async () => {
-      const stopped = new Promise<void>(resolve => server.close(() => resolve()))
-      server.closeIdleConnections()
-      const timer = setTimeout(() => server.closeAllConnections(), config.shutdownTimeoutMs)
-      await stopped
-      clearTimeout(timer)
-      clearInterval(pruneTimer)
-      await registry.closeAll()
-      await sandbox?.stop()
-      db.close()
-      logger.info('server stopped')
-    })()
-    return await closing
+    await life.stop()
+    logger.info('server stopped')
   }
-  return { url, port, db, logger, registry, sandbox, close }
+  return { url: http.url, port: http.port, db, logger, registry, sandbox, close }
 }

@@ -1,21 +1,21 @@
-import type { Sandbox } from '../sandbox/index.js'
-import type { FaultKind } from '../sandbox/index.js'
+import type { Sandbox, FaultKind } from '../sandbox/index.js'
+import { SandboxError } from '../sandbox/errors.js'
 import type { UsersRepo } from '../db/repos/users.js'
 import { NotFoundError, SessionStateError, ValidationError } from '../errors.js'
 import { messageToJson } from '../whatsapp/message-json.js'
 import type { SessionRegistry } from '../whatsapp/session-registry.js'
 
 /** The faults `/sandbox/fault` can trigger, by the name the API uses. */
-export const FAULTS: Record<string, FaultKind> = {
-  restart: 'restart',
-  replaced: 'replaced',
-  logout: 'logout',
-  drop: 'drop',
-  'qr-expire': 'qr-expire',
-  'ack-delay': 'ack-delay',
-  'ack-withhold': 'ack-withhold',
-  'ack-normal': 'ack-normal'
-}
+export const FAULTS: ReadonlyMap<string, FaultKind> = new Map<string, FaultKind>([
+  ['restart', 'restart'],
+  ['replaced', 'replaced'],
+  ['logout', 'logout'],
+  ['drop', 'drop'],
+  ['qr-expire', 'qr-expire'],
+  ['ack-delay', 'ack-delay'],
+  ['ack-withhold', 'ack-withhold'],
+  ['ack-normal', 'ack-normal']
+])
 
 function digits (phone: string): string {
   const d = phone.replace(/^\+/, '').replace(/@.*$/, '')
@@ -24,17 +24,14 @@ function digits (phone: string): string {
 }
 
 /**
- * Runs an emulator call, turning the emulator's "no such thing" errors (unknown number, recipient,
- * group, pairing code, QR) into a 404 that says what to do; anything else stays a 500.
+ * Runs an emulator call, turning its "no such thing" errors (unknown number, recipient, group,
+ * pairing code, QR) into a 404 that says what to do; anything else stays a 500.
  */
 async function lookup<T> (fn: () => T | Promise<T>, hint: string): Promise<T> {
   try {
     return await fn()
   } catch (err) {
-    const message = err instanceof Error ? err.message : ''
-    if (/^(unknown (number|recipient|group)|no pending pairing-code request|no connected client shows this QR)/.test(message)) {
-      throw new NotFoundError(`${message}: ${hint}`)
-    }
+    if (err instanceof SandboxError) throw new NotFoundError(`${err.message}: ${hint}`, { reason: err.kind })
     throw err
   }
 }
@@ -45,11 +42,13 @@ export class SandboxService {
 
   /** A virtual phone scans the user's current QR code; resolves once the session logged in. */
   async scanQr (userId: string, phone: string): Promise<Record<string, unknown>> {
-    const session = this.registry.session(this.userExists(userId))
-    if (session.state !== 'qr' || session.qr === '') {
-      throw new SessionStateError(`no QR code to scan: the session is ${session.state}; call /session/connect first`, session.state)
+    const session = this.registry.find(this.userExists(userId))
+    const state = session?.state ?? 'disconnected'
+    if (session === undefined || state !== 'qr' || session.qr === '') {
+      throw new SessionStateError(`no QR code to scan: the session is ${state}; call /session/connect first`, state)
     }
-    const paired = await lookup(async () => await this.sandbox.scanQr(session.qr, digits(phone)), 'the QR code changed or the session closed; read /session/status and try again')
+    const qr = session.qr
+    const paired = await lookup(async () => await this.sandbox.scanQr(qr, digits(phone)), 'the QR code changed or the session closed; read /session/status and try again')
     await session.waitFor(s => s === 'connected', 10_000)
     return { jid: paired.jid, lid: paired.lid, state: session.state }
   }
@@ -82,13 +81,15 @@ export class SandboxService {
     }))
   }
 
-  /** Triggers a fault on every connection of the user's WhatsApp number. */
+  /**
+   * Triggers a fault on the user's own connection (its device, not the other devices of the same
+   * number); the ack faults apply to the whole number.
+   */
   fault (userId: string, kind: string): Record<string, unknown> {
-    const fault = FAULTS[kind]
-    if (fault === undefined) throw new ValidationError(`invalid Kind: use one of ${Object.keys(FAULTS).join(', ')}`)
-    const session = this.registry.session(this.userExists(userId))
-    const target = session.jid
-    if (fault !== 'qr-expire' && target === '') throw new SessionStateError('the user has no WhatsApp login to fault', session.state)
+    const fault = FAULTS.get(kind)
+    if (fault === undefined) throw new ValidationError(`invalid Kind: use one of ${[...FAULTS.keys()].join(', ')}`)
+    const target = this.registry.deviceJid(this.userExists(userId))
+    if (fault !== 'qr-expire' && target === '') throw new SessionStateError('the user has no WhatsApp login to fault', this.registry.peek(userId).state)
     const connections = this.sandbox.fault(fault === 'qr-expire' ? '' : target, fault)
     return { Kind: kind, Connections: connections }
   }
@@ -101,8 +102,8 @@ export class SandboxService {
   private resolveTarget (to: string): string {
     const user = this.users.byId(to)
     if (user !== undefined) {
-      const jid = this.registry.session(user.id).jid
-      if (jid === '') throw new SessionStateError('that user has no WhatsApp login yet', this.registry.status(user.id).state)
+      const { jid, state } = this.registry.peek(user.id)
+      if (jid === '') throw new SessionStateError('that user has no WhatsApp login yet', state)
       return jid
     }
     return to.includes('@') ? to : `${digits(to)}@s.whatsapp.net`

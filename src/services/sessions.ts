@@ -2,7 +2,8 @@ import type { UsersRepo } from '../db/repos/users.js'
 import { SessionStateError, UpstreamTimeoutError, ValidationError } from '../errors.js'
 import { parseEventList } from '../whatsapp/events.js'
 import type { SessionRegistry } from '../whatsapp/session-registry.js'
-import type { SessionState } from '../whatsapp/session.js'
+import type { UserSession } from '../whatsapp/session.js'
+import type { SessionState } from '../whatsapp/types.js'
 import type { AuthService, AuthUser } from './auth.js'
 import { S3_DISABLED } from './users.js'
 
@@ -38,12 +39,13 @@ export class SessionsService {
       this.users.update(user.id, { events: parseEventList(subscribe).events.join(',') })
       this.auth.invalidate(user.id)
     }
-    const before = this.registry.status(user.id).state
-    await this.registry.exclusive(user.id, async session => { session.start() })
-    if (!immediate && before !== 'connected') {
-      await this.registry.session(user.id).waitFor(s => SETTLED.has(s), this.options.connectWaitMs)
-    }
-    const status = this.registry.status(user.id)
+    const before = this.registry.peek(user.id).state
+    const session = await this.registry.exclusive(user.id, async s => {
+      s.start()
+      return s
+    })
+    if (!immediate && before !== 'connected') await session.waitFor(s => SETTLED.has(s), this.options.connectWaitMs)
+    const status = session.snapshot()
     const row = this.users.byId(user.id)
     const details = before === 'connected' ? 'Already connected' : status.loggedIn ? 'Connected!' : SHOWING_QR.has(status.state) ? 'Waiting for QR code scan or pairing code' : 'Connecting'
     return { details, events: row?.events ?? '', jid: status.jid, webhook: row?.webhook ?? '', state: status.state, lastError: status.lastError ?? null }
@@ -51,6 +53,7 @@ export class SessionsService {
 
   /** Closes the socket; the login is kept, so the next connect needs no QR. */
   async disconnect (user: AuthUser): Promise<Record<string, unknown>> {
+    this.requireLive(user.id, state => `no session: the WhatsApp session is ${state}`)
     await this.registry.exclusive(user.id, async session => {
       if (session.state === 'disconnected' || session.state === 'logged_out') {
         throw new SessionStateError(`no session: the WhatsApp session is ${session.state}`, session.state)
@@ -62,6 +65,9 @@ export class SessionsService {
 
   /** Logs out on the phone side and wipes the login; the next connect shows a QR code. */
   async logout (user: AuthUser): Promise<Record<string, unknown>> {
+    if (this.registry.find(user.id) === undefined && this.registry.peek(user.id).jid === '') {
+      throw new SessionStateError('could not logout as it was not logged in (session is disconnected)', 'disconnected')
+    }
     await this.registry.exclusive(user.id, async session => {
       if (!session.hasLogin && session.state !== 'connected') {
         throw new SessionStateError(`could not logout as it was not logged in (session is ${session.state})`, session.state)
@@ -73,7 +79,7 @@ export class SessionsService {
 
   /** wuzapi's status shape (both spellings of connected/loggedIn), plus our state and last error. */
   status (user: AuthUser, token: string): Record<string, unknown> {
-    const status = this.registry.status(user.id)
+    const status = this.registry.peek(user.id)
     const row = this.users.byId(user.id)
     return {
       id: user.id,
@@ -100,29 +106,42 @@ export class SessionsService {
 
   /** The current QR code as a PNG data URL. */
   async qr (user: AuthUser): Promise<{ QRCode: string }> {
-    const session = this.registry.session(user.id)
+    const session = this.requireLive(user.id, state => `not connected: the session is ${state}; call /session/connect first`)
     if (session.state === 'connected') throw new SessionStateError('already logged in', session.state)
-    if (session.state === 'disconnected' || session.state === 'logged_out') {
-      throw new SessionStateError(`not connected: the session is ${session.state}; call /session/connect first`, session.state)
-    }
     await session.waitFor(s => SHOWING_QR.has(s) || s === 'connected', this.options.qrWaitMs)
-    return { QRCode: session.qrPng }
+    return { QRCode: session.snapshot().qrcode }
   }
 
-  /** Requests a pairing code for `phone` (starting the session when needed); answers `XXXX-XXXX`. */
+  /**
+   * Requests a pairing code for `phone` (starting the session when needed); answers `XXXX-XXXX`.
+   * The wait for the socket's first QR code happens outside the user's lock, so a reconnect (or a
+   * delete) is never held up by it.
+   */
   async pairPhone (user: AuthUser, phone: string): Promise<{ LinkingCode: string }> {
     const digits = phone.replace(/^\+/, '')
     if (!/^\d{7,15}$/.test(digits)) throw new ValidationError('invalid Phone: use the international number, digits only (e.g. 5491155554444)')
-    const code = await this.registry.exclusive(user.id, async session => {
-      if (session.hasLogin) throw new ValidationError('already paired')
-      session.start()
-      if (!await session.waitFor(s => SHOWING_QR.has(s), this.options.qrWaitMs)) {
-        const reason = session.lastError?.message ?? `session is ${session.state}`
-        throw new UpstreamTimeoutError(`WhatsApp did not offer pairing in time: ${reason}`)
-      }
-      return await session.requestPairingCode(digits)
+    const session = await this.registry.exclusive(user.id, async s => {
+      if (s.hasLogin) throw new ValidationError('already paired')
+      s.start()
+      return s
+    })
+    if (!await session.waitFor(s => SHOWING_QR.has(s), this.options.qrWaitMs)) {
+      const status = session.snapshot()
+      throw new UpstreamTimeoutError(`WhatsApp did not offer pairing in time: ${status.lastError?.message ?? `session is ${status.state}`}`)
+    }
+    const code = await this.registry.exclusive(user.id, async s => {
+      if (!SHOWING_QR.has(s.state)) throw new SessionStateError(`no QR code shown any more: the session is ${s.state}; call /session/pairphone again`, s.state)
+      return await s.requestPairingCode(digits)
     })
     this.options.onPairingCode?.(user.id, digits, code)
     return { LinkingCode: formatLinkingCode(code) }
+  }
+
+  /** The user's running session, or a 409 naming the state (a session never started is disconnected). */
+  private requireLive (userId: string, message: (state: SessionState) => string): UserSession {
+    const session = this.registry.find(userId)
+    const state = session?.state ?? 'disconnected'
+    if (session === undefined || state === 'disconnected' || state === 'logged_out') throw new SessionStateError(message(state), state)
+    return session
   }
 }

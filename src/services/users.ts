@@ -125,14 +125,13 @@ export class UsersService {
     const row = this.users.byId(id)
     if (row === undefined) throw notFound(id)
     this.auth.invalidate(id)
-    await this.sessions.destroy(id)
-    this.users.delete(id)
+    await this.sessions.destroy(id, () => { this.users.delete(id) })
     this.auth.invalidate(id)
     return this.view(row)
   }
 
   private view (row: UserRow): UserView {
-    const session = this.sessions.snapshot(row.id)
+    const session = this.sessions.peek(row.id)
     return {
       id: row.id,
       name: row.name,

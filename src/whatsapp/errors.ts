@@ -40,3 +40,11 @@ export function fromBaileys (err: unknown): unknown {
   if (status === undefined || err instanceof WhatsAppError) return err
   return new WhatsAppError((err as Error).message, status)
 }
+
+/** A session was asked for a user that does not exist (deleted meanwhile): no session is created for it. */
+export class UnknownUserError extends Error {
+  constructor (readonly userId: string) {
+    super('user not found')
+    this.name = 'UnknownUserError'
+  }
+}

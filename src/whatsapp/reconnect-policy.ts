@@ -1,9 +1,14 @@
-/** What to do after a socket closed. */
+import type { StopCause } from './types.js'
+
+/**
+ * What to do after a socket closed. A `restart` reconnect (515, normal after pairing) is not a
+ * failure: it does not count as a reconnect attempt.
+ */
 export type CloseDecision =
   | { action: 'none' }
-  | { action: 'reconnect', delayMs: number }
+  | { action: 'reconnect', delayMs: number, restart: boolean }
   | { action: 'logged_out', reason: string }
-  | { action: 'stop', reason: string }
+  | { action: 'stop', reason: string, cause: Exclude<StopCause, 'user'> }
 
 /** The disconnect facts the policy looks at (from Baileys' `lastDisconnect.error`). */
 export interface CloseInfo {
@@ -18,12 +23,12 @@ export const RECONNECT_BASE_MS = 1_000
 export const RECONNECT_CAP_MS = 60_000
 
 const LOGGED_OUT: Record<number, string> = { 401: 'logged out from the phone', 403: 'account forbidden', 406: 'logged out (banned or unknown reason)' }
-const STOP: Record<number, string> = {
-  402: 'temporarily banned',
-  405: 'client version outdated',
-  409: 'bad user agent',
-  411: 'multi-device mismatch',
-  440: 'replaced by another connection with the same login'
+const STOP: Record<number, { reason: string, cause: 'replaced' | 'refused' }> = {
+  402: { reason: 'temporarily banned', cause: 'refused' },
+  405: { reason: 'client version outdated', cause: 'refused' },
+  409: { reason: 'bad user agent', cause: 'refused' },
+  411: { reason: 'multi-device mismatch', cause: 'refused' },
+  440: { reason: 'replaced by another connection with the same login', cause: 'replaced' }
 }
 
 /** Exponential backoff with jitter in [0.5, 1.5) of the step, capped. */
@@ -39,11 +44,12 @@ export function backoffMs (attempt: number, random: () => number = Math.random):
  */
 export function decideOnClose (info: CloseInfo, attempt: number, random?: () => number): CloseDecision {
   if (info.intentional || info.code === undefined) return { action: 'none' }
-  if (info.message === 'QR refs attempts ended') return { action: 'stop', reason: 'QR code expired: nobody scanned it' }
-  if (info.code === 515) return { action: 'reconnect', delayMs: 0 }
+  // Baileys signals QR expiry only by this message (its code, 408, is also every timeout's)
+  if (info.message === 'QR refs attempts ended') return { action: 'stop', reason: 'QR code expired: nobody scanned it', cause: 'qr_timeout' }
+  if (info.code === 515) return { action: 'reconnect', delayMs: 0, restart: true }
   const loggedOut = LOGGED_OUT[info.code]
   if (loggedOut !== undefined) return { action: 'logged_out', reason: loggedOut }
   const stop = STOP[info.code]
-  if (stop !== undefined) return { action: 'stop', reason: stop }
-  return { action: 'reconnect', delayMs: backoffMs(attempt, random) }
+  if (stop !== undefined) return { action: 'stop', ...stop }
+  return { action: 'reconnect', delayMs: backoffMs(attempt, random), restart: false }
 }

@@ -1,74 +1,65 @@
-import type { SessionPort, SessionSnapshot } from '../services/session-port.js'
-import { UserSession, type LastError, type SessionEnv, type SessionState } from './session.js'
+import { jidNormalizedUser } from '@whiskeysockets/baileys'
+import { KeyedMutex } from '../util/keyed-mutex.js'
+import { UnknownUserError } from './errors.js'
+import { UserSession, type SessionEnv } from './session.js'
+import type { SessionEvent, SessionEventListener, SessionSnapshot } from './types.js'
 
-/** A session's full status, for `/session/status`. */
-export interface SessionStatus extends SessionSnapshot {
-  state: SessionState
-  jid: string
-  pushName: string
-  lastError: LastError | undefined
-}
-
-/** Runs `fn` after every earlier call with the same key has finished (Baileys' keyed-mutex idea). */
-class KeyedMutex {
-  private readonly tails = new Map<string, Promise<unknown>>()
-
-  async run<T> (key: string, fn: () => Promise<T>): Promise<T> {
-    const previous = this.tails.get(key) ?? Promise.resolve()
-    const result = previous.catch(() => {}).then(fn)
-    const tail = result.catch(() => {})
-    this.tails.set(key, tail)
-    try {
-      return await result
-    } finally {
-      if (this.tails.get(key) === tail) this.tails.delete(key)
-    }
-  }
+export interface RegistryOptions {
+  /** Whether the user still exists: a session is never created for one that does not. */
+  userExists (userId: string): boolean
 }
 
 /**
- * One owner per user's session. Every lifecycle call goes through {@link SessionRegistry.exclusive},
- * so concurrent connects for one user never open two sockets.
+ * One owner per user's session. Sessions are created and removed only under the user's lock (as
+ * is every lifecycle call, and every reconnect a session schedules), so concurrent calls for one
+ * user never open two sockets and a deleted user never gets a session back. Reading a user's
+ * state ({@link peek}) never creates one.
  */
-export class SessionRegistry implements SessionPort {
+export class SessionRegistry {
   private readonly sessions = new Map<string, UserSession>()
   private readonly mutex = new KeyedMutex()
+  private readonly listeners = new Set<SessionEventListener>()
 
-  constructor (private readonly env: SessionEnv) {}
+  constructor (private readonly env: SessionEnv, private readonly options: RegistryOptions) {}
 
-  /** Runs a lifecycle operation on the user's session, serialised per user. */
-  async exclusive<T> (userId: string, fn: (session: UserSession) => Promise<T>): Promise<T> {
-    return await this.mutex.run(userId, async () => await fn(this.session(userId)))
+  /** Subscribes to every session's lifecycle events; returns the unsubscribe. */
+  onEvent (listener: SessionEventListener): () => void {
+    this.listeners.add(listener)
+    return () => { this.listeners.delete(listener) }
   }
 
-  /** The user's session object (created on first use, in state `disconnected`). */
-  session (userId: string): UserSession {
-    let session = this.sessions.get(userId)
-    if (session === undefined) {
-      session = new UserSession(userId, this.env)
-      this.sessions.set(userId, session)
-    }
-    return session
+  /** The user's live session, if one exists (never creates one). */
+  find (userId: string): UserSession | undefined {
+    return this.sessions.get(userId)
   }
 
-  /** The session's status; a user not seen since start is loaded (disconnected, with its stored login's JID). */
-  status (userId: string): SessionStatus {
-    const session = this.session(userId)
-    const state = session.state
+  /** A static snapshot of the user's session: the live one's, else "disconnected" with the stored login's JID. */
+  peek (userId: string): SessionSnapshot {
+    const live = this.sessions.get(userId)
+    if (live !== undefined) return live.snapshot()
+    const login = this.env.auth.login(userId)
     return {
-      state,
-      connected: state === 'connected' || state === 'qr' || state === 'pairing',
-      loggedIn: state === 'connected',
-      qrcode: session.qrPng,
-      jid: session.jid,
-      pushName: session.pushName,
-      lastError: session.lastError
+      state: 'disconnected',
+      connected: false,
+      loggedIn: false,
+      qrcode: '',
+      jid: login === undefined ? '' : jidNormalizedUser(login.id),
+      pushName: login?.name ?? '',
+      lastError: undefined
     }
   }
 
-  snapshot (userId: string): SessionSnapshot {
-    const { state, connected, loggedIn, qrcode } = this.status(userId)
-    return { state, connected, loggedIn, qrcode }
+  /** The device JID of the user's login (`5511...:3@s.whatsapp.net`), or '' without one. */
+  deviceJid (userId: string): string {
+    return this.sessions.get(userId)?.deviceJid ?? this.env.auth.login(userId)?.id ?? ''
+  }
+
+  /**
+   * Runs a lifecycle operation on the user's session under the user's lock, creating the session
+   * if needed. Throws {@link UnknownUserError} for a user that does not exist.
+   */
+  async exclusive<T> (userId: string, fn: (session: UserSession) => Promise<T>): Promise<T> {
+    return await this.mutex.run(userId, async () => await fn(this.sessionFor(userId)))
   }
 
   countsByState (): Record<string, number> {
@@ -77,28 +68,63 @@ export class SessionRegistry implements SessionPort {
     return counts
   }
 
-  /** Logs the user's session out (phone side too) and forgets it; its stored login is wiped. */
-  async destroy (userId: string): Promise<void> {
-    await this.exclusive(userId, async session => {
-      if (session.hasLogin || session.state !== 'disconnected') await session.logout()
+  /**
+   * Ends the user's session (logging it out on the phone side), forgets it and runs `removeUser`,
+   * all under the user's lock, so nothing can start a session for the user in between.
+   */
+  async destroy (userId: string, removeUser: () => void): Promise<void> {
+    await this.mutex.run(userId, async () => {
+      const session = this.sessions.get(userId)
+      if (session !== undefined) {
+        if (session.hasLogin || session.state !== 'disconnected') await session.logout()
+        else await session.stop()
+        this.sessions.delete(userId)
+      }
+      removeUser()
     })
-    this.sessions.delete(userId)
   }
 
-  /** Starts the session of every user that was connected when the server stopped and still has a login. */
+  /** Starts the session of each given user that still has a login; returns how many. */
   restore (userIds: readonly string[]): number {
-    let started = 0
-    for (const userId of userIds) {
-      const session = this.session(userId)
-      if (!session.hasLogin) continue
-      session.start()
-      started++
+    const withLogin = userIds.filter(id => this.env.auth.login(id) !== undefined)
+    for (const userId of withLogin) {
+      this.exclusive(userId, async session => { session.start() }).catch(err => {
+        this.env.logger.warn({ userId, err }, 'could not restore the session')
+      })
     }
-    return started
+    return withLogin.length
   }
 
   /** Closes every socket, keeping logins and the "connected" marks so the next start restores them. */
   async closeAll (): Promise<void> {
-    await Promise.all([...this.sessions.keys()].map(async userId => await this.exclusive(userId, async s => await s.stop())))
+    await Promise.all([...this.sessions.keys()].map(async userId => {
+      await this.mutex.run(userId, async () => { await this.sessions.get(userId)?.stop() })
+    }))
+  }
+
+  private sessionFor (userId: string): UserSession {
+    const existing = this.sessions.get(userId)
+    if (existing !== undefined) return existing
+    if (!this.options.userExists(userId)) throw new UnknownUserError(userId)
+    const session = new UserSession(userId, this.env, {
+      emit: event => { this.emit(userId, event) },
+      reconnectDue: () => {
+        this.mutex.run(userId, async () => { this.sessions.get(userId)?.resume() }).catch(err => {
+          this.env.logger.error({ userId, err }, 'reconnect failed')
+        })
+      }
+    })
+    this.sessions.set(userId, session)
+    return session
+  }
+
+  private emit (userId: string, event: SessionEvent): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(userId, event)
+      } catch (err) {
+        this.env.logger.error({ userId, event: event.type, err }, 'session event listener failed')
+      }
+    }
   }
 }

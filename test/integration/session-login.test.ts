@@ -25,7 +25,7 @@ describe('QR flow', () => {
     expect(qr.body.data.QRCode).toMatch(/^data:image\/png;base64,/)
     const text = decodeQrPng(qr.body.data.QRCode)
     expect(text).toMatch(/^https:\/\/wa\.me\/settings\/linked_devices#/)
-    expect(text).toBe(server.registry.session(user.id).qr)
+    expect(text).toBe(server.registry.find(user.id)?.qr)
 
     const scan = await server.api('POST', '/sandbox/scan', { admin: true, json: { UserID: user.id, Phone: '5491100000001' } })
     expect(scan.body.data).toMatchObject({ jid: expect.stringMatching(/^5491100000001:\d+@s\.whatsapp\.net$/), state: 'connected' })

@@ -9,24 +9,24 @@ describe('decideOnClose', () => {
   })
 
   it('reconnects at once on 515 (restart required, normal after pairing)', () => {
-    expect(decideOnClose(close(515, 'Stream Errored (restart required)'), 5)).toEqual({ action: 'reconnect', delayMs: 0 })
+    expect(decideOnClose(close(515, 'Stream Errored (restart required)'), 5)).toEqual({ action: 'reconnect', delayMs: 0, restart: true })
   })
 
   it.each([401, 403, 406])('marks %d as logged out', code => {
     expect(decideOnClose(close(code), 0).action).toBe('logged_out')
   })
 
-  it.each([440, 402, 405, 409, 411])('stops on %d without looping', code => {
-    expect(decideOnClose(close(code), 0).action).toBe('stop')
+  it.each([[440, 'replaced'], [402, 'refused'], [405, 'refused'], [409, 'refused'], [411, 'refused']])('stops on %d without looping (%s)', (code, cause) => {
+    expect(decideOnClose(close(code), 0)).toMatchObject({ action: 'stop', cause })
   })
 
   it('stops when the QR expired', () => {
-    expect(decideOnClose(close(408, 'QR refs attempts ended'), 0)).toEqual({ action: 'stop', reason: 'QR code expired: nobody scanned it' })
+    expect(decideOnClose(close(408, 'QR refs attempts ended'), 0)).toEqual({ action: 'stop', reason: 'QR code expired: nobody scanned it', cause: 'qr_timeout' })
   })
 
   it.each([408, 428, 500, 503])('backs off on %d', code => {
     const decision = decideOnClose(close(code), 2, () => 0.5)
-    expect(decision).toEqual({ action: 'reconnect', delayMs: 4000 })
+    expect(decision).toEqual({ action: 'reconnect', delayMs: 4000, restart: false })
   })
 })
 

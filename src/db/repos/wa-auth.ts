@@ -6,6 +6,7 @@ export interface KeyWrite { type: string, id: string, value: string | null }
 /** SQL for a user's Baileys login state: credentials, Signal keys and sent messages. */
 export class WaAuthRepo {
   private readonly getCredsStmt
+  private readonly loginStmt
   private readonly putCredsStmt
   private readonly getKeysStmt
   private readonly putKeyStmt
@@ -20,6 +21,8 @@ export class WaAuthRepo {
 
   constructor (db: Database) {
     this.getCredsStmt = db.prepare('SELECT data FROM wa_creds WHERE user_id = ?')
+    this.loginStmt = db.prepare(`SELECT json_extract(data, '$.me.id') AS id, json_extract(data, '$.me.name') AS name
+      FROM wa_creds WHERE user_id = ? AND json_extract(data, '$.me.id') <> '' AND json_type(data, '$.account') IS NOT NULL`)
     this.putCredsStmt = db.prepare(`INSERT INTO wa_creds (user_id, data, updated_at) VALUES (?, ?, ?)
       ON CONFLICT (user_id) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at`)
     this.getKeysStmt = db.prepare('SELECT id, value FROM wa_keys WHERE user_id = ? AND type = ? AND id IN (SELECT value FROM json_each(?))')
@@ -46,6 +49,11 @@ export class WaAuthRepo {
 
   readCreds (userId: string): string | undefined {
     return (this.getCredsStmt.get(userId) as { data: string } | undefined)?.data
+  }
+
+  /** The stored login's own JID and push name, without loading the credentials; undefined when not paired. */
+  login (userId: string): { id: string, name: string | null } | undefined {
+    return this.loginStmt.get(userId) as { id: string, name: string | null } | undefined
   }
 
   writeCreds (userId: string, data: string): void {

@@ -1,0 +1,41 @@
+import type { BinaryNode, WASocket } from '@whiskeysockets/baileys'
+
+/** A wait for the server's `<ack>` of one stanza; `cancel` drops the timer and listeners. */
+export interface AckWait {
+  readonly ack: Promise<BinaryNode>
+  cancel (): void
+}
+
+/**
+ * Waits for the server's `<ack>` of stanza `id`. Baileys' own `waitForMessage` resolves on any
+ * stanza carrying the id (a recipient's receipt too) and resolves `undefined` on timeout, so it
+ * cannot tell "accepted" from "lost". Rejects when the socket closes or after `timeoutMs`.
+ */
+export function waitForAck (sock: WASocket, id: string, timeoutMs: number): AckWait {
+  let cancel = (): void => {}
+  const ack = new Promise<BinaryNode>((resolve, reject) => {
+    const finish = (): void => {
+      clearTimeout(timer)
+      sock.ws.off(`TAG:${id}`, onNode)
+      sock.ws.off('close', onClose)
+    }
+    const onNode = (node: BinaryNode): void => {
+      if (node.tag !== 'ack') return
+      finish()
+      resolve(node)
+    }
+    const onClose = (): void => {
+      finish()
+      reject(new Error('connection closed'))
+    }
+    const timer = setTimeout(() => {
+      finish()
+      reject(new Error(`no ack within ${timeoutMs} ms`))
+    }, timeoutMs)
+    sock.ws.on(`TAG:${id}`, onNode)
+    sock.ws.on('close', onClose)
+    cancel = finish
+  })
+  ack.catch(() => {})
+  return { ack, cancel }
+}

@@ -1,0 +1,64 @@
+import type { BaileysEventMap, GroupMetadata, WASocket } from '@whiskeysockets/baileys'
+import type { Logger } from '../util/logger.js'
+import { boomStatus } from './errors.js'
+
+/** A `connection.update` in our terms. */
+export interface ConnectionUpdate {
+  /** A new QR code to show. */
+  qr?: string
+  /** Pairing just succeeded (the login is in the creds). */
+  newLogin?: boolean
+  opened?: boolean
+  /** The socket closed; `error` is undefined for our own `end(undefined)`. */
+  closed?: { code: number | undefined, message: string | undefined, error: Error | undefined }
+}
+
+/** What the session does with a socket's events. Called synchronously, one batch at a time. */
+export interface TapHandlers {
+  connection (update: ConnectionUpdate): void
+  credsChanged (): void
+  groupsUpserted (groups: readonly GroupMetadata[]): void
+  /** A group's settings or participants changed: its cached metadata is stale. */
+  groupChanged (jid: string): void
+}
+
+function connectionUpdate (u: BaileysEventMap['connection.update']): ConnectionUpdate {
+  const out: ConnectionUpdate = {}
+  if (u.qr !== undefined) out.qr = u.qr
+  if (u.isNewLogin === true) out.newLogin = true
+  if (u.connection === 'open') out.opened = true
+  if (u.connection === 'close') {
+    const error = u.lastDisconnect?.error
+    out.closed = { code: boomStatus(error), message: error?.message, error }
+  }
+  return out
+}
+
+/**
+ * Taps a socket's events: one `sock.ev.process` handler, translating the batches the session needs
+ * into {@link TapHandlers} calls. Returns the disposer that detaches it (call it when the socket
+ * ends, so a dead socket never reaches the session again). A handler that throws is logged, never
+ * left as an unhandled rejection inside Baileys.
+ */
+export function tapSocket (sock: WASocket, handlers: TapHandlers, logger: Logger): () => void {
+  let attached = true
+  const detach = sock.ev.process(async batch => {
+    if (!attached) return
+    try {
+      if (batch['creds.update'] !== undefined) handlers.credsChanged()
+      const groups = batch['groups.upsert']
+      if (groups !== undefined) handlers.groupsUpserted(groups)
+      for (const g of batch['groups.update'] ?? []) if (g.id) handlers.groupChanged(g.id)
+      const participants = batch['group-participants.update']
+      if (participants !== undefined) handlers.groupChanged(participants.id)
+      const connection = batch['connection.update']
+      if (connection !== undefined) handlers.connection(connectionUpdate(connection))
+    } catch (err) {
+      logger.error({ err }, 'session event handler failed')
+    }
+  })
+  return () => {
+    attached = false
+    detach()
+  }
+}

@@ -1,0 +1,49 @@
+import makeWASocket, { Browsers, makeCacheableSignalKeyStore, type AuthenticationState, type CacheStore, type GroupMetadata, type proto, type UserFacingSocketConfig, type WASocket } from '@whiskeysockets/baileys'
+import type { BaileysLogger } from './baileys-logger.js'
+import { TtlCache } from './ttl-cache.js'
+
+/** Baileys' own cache lifetimes (`DEFAULT_CACHE_TTLS`). */
+const FIVE_MINUTES = 5 * 60_000
+const ONE_HOUR = 60 * 60_000
+
+/** What every socket of every session shares. */
+export interface SocketSettings {
+  logger: BaileysLogger
+  /** Baileys' IQ timeout; an IQ pending at socket end keeps a timer this long. */
+  queryTimeoutMs: number
+  connectTimeoutMs: number
+  /** Extra socket options: the sandbox's URL and agents in sandbox mode, nothing in live mode. */
+  extra: () => Partial<UserFacingSocketConfig>
+}
+
+/** What one session hands to each of its sockets. */
+export interface SocketParts {
+  auth: AuthenticationState
+  /** Retry counters, kept across the session's reconnects. */
+  retryCache: CacheStore
+  getMessage: (id: string | null | undefined) => proto.IMessage | undefined
+  groupMetadata: (jid: string) => Promise<GroupMetadata | undefined>
+}
+
+/**
+ * Makes a Baileys socket for a session. Every cache Baileys lets us supply is one of ours: its
+ * defaults each run an interval timer per socket that nothing stops when the socket ends.
+ */
+export function createSocket (settings: SocketSettings, parts: SocketParts): WASocket {
+  return makeWASocket({
+    auth: { creds: parts.auth.creds, keys: makeCacheableSignalKeyStore(parts.auth.keys, settings.logger, new TtlCache(FIVE_MINUTES)) },
+    logger: settings.logger,
+    browser: Browsers.macOS('Chrome'),
+    markOnlineOnConnect: false,
+    syncFullHistory: false,
+    msgRetryCounterCache: parts.retryCache,
+    userDevicesCache: new TtlCache(FIVE_MINUTES),
+    callOfferCache: new TtlCache(FIVE_MINUTES),
+    placeholderResendCache: new TtlCache(ONE_HOUR),
+    defaultQueryTimeoutMs: settings.queryTimeoutMs,
+    connectTimeoutMs: settings.connectTimeoutMs,
+    getMessage: async key => parts.getMessage(key.id),
+    cachedGroupMetadata: parts.groupMetadata,
+    ...settings.extra()
+  })
+}

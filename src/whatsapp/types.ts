@@ -1,0 +1,51 @@
+/**
+ * What leaves `whatsapp/`: our own names for a session's state and lifecycle events, so services
+ * never see Baileys' types.
+ */
+
+/** Lifecycle states of a user's WhatsApp session. */
+export type SessionState = 'disconnected' | 'connecting' | 'qr' | 'pairing' | 'connected' | 'reconnecting' | 'logged_out'
+
+export interface LastError { code: number | undefined, message: string, at: string }
+
+/** A point-in-time view of a user's session; reading it never creates or starts a session. */
+export interface SessionSnapshot {
+  state: SessionState
+  /** wuzapi's `connected`: a socket is up (logged in, or showing a QR/pairing code). */
+  connected: boolean
+  /** wuzapi's `loggedIn`. */
+  loggedIn: boolean
+  /** The current QR code as a PNG data URL, or ''. */
+  qrcode: string
+  /** The logged-in phone JID (`5511...@s.whatsapp.net`), or '' without a login. */
+  jid: string
+  pushName: string
+  lastError: LastError | undefined
+}
+
+/** Why a session stopped for good (it will not reconnect by itself). */
+export type StopCause = 'user' | 'qr_timeout' | 'replaced' | 'refused'
+
+/**
+ * A session's lifecycle events. The registry hands them to its listeners with the user id: the
+ * listener that persists the auto-connect mark and the JID, and later the webhook event mapper.
+ */
+export type SessionEvent =
+  | { type: 'state', state: SessionState, previous: SessionState }
+  /** A new QR code to show (`code` is what the phone scans; `png` a data URL of it). */
+  | { type: 'qr', code: string, png: string }
+  /** The phone accepted this device; the login is stored (a 515 restart follows). `jid` is the device JID (`5511...:3@s.whatsapp.net`). */
+  | { type: 'paired', jid: string, lid: string, platform: string }
+  /** Logged in; `jid` is the device JID. */
+  | { type: 'connected', jid: string }
+  /** The connection dropped; the session reconnects by itself after `retryInMs`. */
+  | { type: 'disconnected', code: number | undefined, reason: string, retryInMs: number }
+  /** The session stopped and will not reconnect until the next connect. */
+  | { type: 'stopped', cause: StopCause, code: number | undefined, reason: string }
+  /** The login is gone (logged out here or from the phone, or refused by WhatsApp); the next connect shows a QR. */
+  | { type: 'logged_out', remote: boolean, code: number | undefined, reason: string }
+
+export type SessionEventListener = (userId: string, event: SessionEvent) => void
+
+/** The session states in which a socket is up (wuzapi's `connected`). */
+export const SOCKET_UP: ReadonlySet<SessionState> = new Set(['connected', 'qr', 'pairing'])
