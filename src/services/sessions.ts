@@ -17,7 +17,8 @@ export interface SessionsOptions {
 }
 
 const SHOWING_QR: ReadonlySet<SessionState> = new Set(['qr', 'pairing'])
-const SETTLED: ReadonlySet<SessionState> = new Set(['connected', 'qr', 'pairing', 'disconnected', 'logged_out'])
+const ENDED: ReadonlySet<SessionState> = new Set(['disconnected', 'logged_out'])
+const SETTLED: ReadonlySet<SessionState> = new Set(['connected', 'qr', 'pairing', ...ENDED])
 
 /** `XXXXXXXX` → `XXXX-XXXX`, as wuzapi (whatsmeow) formats linking codes. */
 export function formatLinkingCode (code: string): string {
@@ -125,7 +126,7 @@ export class SessionsService {
       s.start()
       return s
     })
-    if (!await session.waitFor(s => SHOWING_QR.has(s), this.options.qrWaitMs)) {
+    if (!await session.waitFor(s => SHOWING_QR.has(s) || ENDED.has(s), this.options.qrWaitMs)) {
       const status = session.snapshot()
       throw new UpstreamTimeoutError(`WhatsApp did not offer pairing in time: ${status.lastError?.message ?? `session is ${status.state}`}`)
     }

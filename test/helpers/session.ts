@@ -1,4 +1,5 @@
 import { unrefLongTimers } from '../../src/sandbox/testing.js'
+import type { SessionEvent } from '../../src/whatsapp/types.js'
 import { createUser, startTestServer, type TestServer } from './server.js'
 
 // Baileys leaves a 30 s prekey-upload timer behind after each first login (see unrefLongTimers);
@@ -37,4 +38,46 @@ export async function loginWithQr (server: TestServer, phone: string, fields: Re
   if (scan.status !== 200) throw new Error(`scan failed: ${JSON.stringify(scan.body)}`)
   await waitForStatus(server, user.token, s => s.LoggedIn === true)
   return user
+}
+
+/** A user's session lifecycle events as the registry reports them, recorded from now on. */
+export interface SessionEventLog {
+  readonly events: SessionEvent[]
+  /** Resolves with the first recorded event matching `check` (also one already recorded). */
+  waitFor (check: (e: SessionEvent) => boolean, ms?: number): Promise<SessionEvent>
+  stop (): void
+}
+
+export function recordSessionEvents (server: TestServer, userId: string): SessionEventLog {
+  const events: SessionEvent[] = []
+  const waiters = new Set<() => void>()
+  const unsubscribe = server.registry.onEvent((id, event) => {
+    if (id !== userId) return
+    events.push(event)
+    for (const w of waiters) w()
+  })
+  return {
+    events,
+    async waitFor (check, ms = 10_000) {
+      return await new Promise<SessionEvent>((resolve, reject) => {
+        const look = (): void => {
+          const found = events.find(check)
+          if (found === undefined) return
+          done()
+          resolve(found)
+        }
+        const timer = setTimeout(() => {
+          done()
+          reject(new Error(`no matching session event; got ${JSON.stringify(events)}`))
+        }, ms)
+        const done = (): void => {
+          clearTimeout(timer)
+          waiters.delete(look)
+        }
+        waiters.add(look)
+        look()
+      })
+    },
+    stop: unsubscribe
+  }
 }

@@ -1,6 +1,6 @@
 import { rmSync } from 'node:fs'
 import { startTestServer, tempDataDir, type TestServer } from '../helpers/server.js'
-import { loginWithQr, sandboxFault, startSandboxServer, waitForStatus } from '../helpers/session.js'
+import { loginWithQr, recordSessionEvents, sandboxFault, startSandboxServer, waitForStatus } from '../helpers/session.js'
 
 describe('server restart', () => {
   const servers: TestServer[] = []
@@ -58,12 +58,14 @@ describe('faults follow the reconnect policy', () => {
   beforeAll(async () => { server = await startSandboxServer() })
   afterAll(async () => { await server.stop() })
 
-  it('515 restart required: reconnects at once', async () => {
+  it('515 restart required: reconnects at once, without counting a failure', async () => {
     const user = await loginWithQr(server, '5491100000201')
+    const log = recordSessionEvents(server, user.id)
     await sandboxFault(server, user.id, 'restart')
-    await waitForStatus(server, user.token, s => s.state !== 'connected', 3000).catch(() => undefined)
-    const status = await waitForStatus(server, user.token, s => s.state === 'connected')
-    expect(status.LoggedIn).toBe(true)
+    await log.waitFor(e => e.type === 'connected')
+    log.stop()
+    expect(log.events.map(e => e.type === 'state' ? e.state : e.type)).toEqual(['connecting', 'connected', 'connected'])
+    expect((await server.api('GET', '/session/status', { token: user.token })).body.data).toMatchObject({ LoggedIn: true, lastError: null })
   })
 
   it('dropped connection: reconnects with backoff and records the error', async () => {
@@ -78,9 +80,13 @@ describe('faults follow the reconnect policy', () => {
   it('440 replaced: stops, with no reconnect loop', async () => {
     const user = await loginWithQr(server, '5491100000203')
     await sandboxFault(server, user.id, 'replaced')
+    const log = recordSessionEvents(server, user.id)
     const status = await waitForStatus(server, user.token, s => s.state === 'disconnected')
     expect(status.lastError).toMatchObject({ code: 440 })
-    await new Promise(resolve => setTimeout(resolve, 1500))
+    // the policy decided to stop: no reconnect is scheduled, so nothing can bring the socket back
+    expect(server.logs.filter(l => l.msg === 'whatsapp connection closed' && l.code === 440).map(l => l.decision)).toEqual([expect.objectContaining({ action: 'stop', cause: 'replaced' })])
+    expect(await log.waitFor(e => e.type === 'stopped')).toMatchObject({ cause: 'replaced', code: 440 })
+    log.stop()
     expect(server.sandbox?.isOnline('5491100000203')).toBe(false)
     expect((await server.api('GET', '/session/status', { token: user.token })).body.data.state).toBe('disconnected')
     expect(server.db.prepare('SELECT connected FROM users WHERE id = ?').get(user.id)).toEqual({ connected: 0 })
