@@ -5,6 +5,7 @@ import path from 'node:path'
 import { createApp } from './app.js'
 import type { Config } from './config.js'
 import { openDatabase, type Database } from './db/database.js'
+import { answerUnparsedRequests } from './http/unparsed-requests.js'
 import { migrate } from './db/migrate.js'
 import { UsersRepo } from './db/repos/users.js'
 import { WaAuthRepo } from './db/repos/wa-auth.js'
@@ -97,6 +98,7 @@ export async function startServer (config: Config, logger: Logger = createLogger
   if (restored > 0) logger.info({ sessions: restored }, 'restoring WhatsApp sessions')
 
   const server: Server = app.listen(config.port, config.host)
+  answerUnparsedRequests(server)
   await once(server, 'listening')
   const { port } = server.address() as AddressInfo
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host
