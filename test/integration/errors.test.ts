@@ -151,6 +151,27 @@ describe('bodies on GET and HEAD', () => {
   })
 })
 
+describe('string limits', () => {
+  it.each([
+    ['POST', '/admin/users', { name: 'n'.repeat(256) }, 'invalid name: must be at most 255 characters'],
+    ['POST', '/admin/users', { name: 'ok', token: 't'.repeat(1025) }, 'invalid token: must be at most 1024 characters'],
+    ['POST', '/admin/users', { name: 'ok', events: Array.from({ length: 65 }, () => 'Message') }, 'invalid events: must have at most 64 entries'],
+    ['POST', '/admin/users', { name: 'ok', proxyConfig: { enabled: true, proxyURL: 'http://' + 'p'.repeat(2048) } }, 'invalid proxyConfig.proxyURL: must be at most 2048 characters'],
+    ['POST', '/webhook', { webhookURL: 'https://example.com/' + 'x'.repeat(2048) }, 'invalid webhookURL: must be at most 2048 characters'],
+    ['POST', '/session/connect', { Subscribe: ['x'.repeat(65)] }, 'invalid Subscribe.0: must be at most 64 characters'],
+    ['POST', '/session/pairphone', { Phone: '1'.repeat(65) }, 'invalid Phone: must be at most 64 characters']
+  ])('%s %s: an oversize field is a 400 naming the field and the limit', async (method, path, json, error) => {
+    const res = await server.api(method, path, path.startsWith('/admin') ? { admin: true, json } : { token, json })
+    expect(res.body).toEqual({ code: 400, error, success: false, reason: 'invalid_input' })
+  })
+
+  it('a name at the limit is stored', async () => {
+    const res = await server.api('POST', '/admin/users', { admin: true, json: { name: 'n'.repeat(255) } })
+    expect(res.status).toBe(201)
+    expect(res.body.data.name).toBe('n'.repeat(255))
+  })
+})
+
 describe('unexpected failures', () => {
   it('500 with a generic message, details only in the log under the request id; /health reports 503', async () => {
     const own = await startTestServer()
