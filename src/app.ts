@@ -8,7 +8,7 @@ import { buildRouter, type RouteDeps } from './http/routes/index.js'
 import type { AppState } from './http/state.js'
 import type { Logger } from './util/logger.js'
 
-export interface AppDeps extends Omit<RouteDeps, 'body'> {
+export interface AppDeps extends Omit<RouteDeps, 'parsers'> {
   logger: Logger
   bodyLimitBytes: number
 }
@@ -17,7 +17,7 @@ export interface AppDeps extends Omit<RouteDeps, 'body'> {
 export function createApp (deps: AppDeps): Koa<AppState> {
   const app = new Koa<AppState>({ proxy: false })
   app.silent = true
-  const router = buildRouter({ ...deps, body: jsonBody(deps.bodyLimitBytes) })
+  const router = buildRouter({ ...deps, parsers: { json: jsonBody(deps.bodyLimitBytes) } })
   app.use(requestId())
   app.use(accessLog(deps.logger))
   app.use(errorHandler(deps.logger, deps.bodyLimitBytes))

@@ -2,6 +2,7 @@ import { once } from 'node:events'
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type Koa from 'koa'
+import { answerUnparsedRequests } from './unparsed-requests.js'
 
 /** The HTTP listener: where it listens, and an orderly close. */
 export interface Listener {
@@ -14,6 +15,7 @@ export interface Listener {
 /** Listens on host:port (port 0: any free port) and resolves once listening. */
 export async function listen (app: Koa<any, any>, port: number, host: string): Promise<Listener> {
   const server: Server = app.listen(port, host)
+  answerUnparsedRequests(server)
   await once(server, 'listening')
   const actual = (server.address() as AddressInfo).port
   const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host

@@ -46,6 +46,21 @@ function valueAt (root: unknown, path: ReadonlyArray<PropertyKey>): unknown {
   return v
 }
 
+/**
+ * A union (e.g. events as a CSV or a list) reports only "Invalid input"; when one branch accepted the
+ * value's type, its own issue (too long, too many entries) is the one that says what to fix.
+ */
+function specific (issue: z.core.$ZodIssue): z.core.$ZodIssue {
+  if (issue.code !== 'invalid_union') return issue
+  for (const branch of issue.errors) {
+    const first = branch[0]
+    if (first !== undefined && !(first.code === 'invalid_type' && first.path.length === 0)) {
+      return specific({ ...first, path: [...issue.path, ...first.path] })
+    }
+  }
+  return issue
+}
+
 function describe (issue: z.core.$ZodIssue, input: unknown): string {
   const field = issue.path.map(String).join('.')
   if (field === '') return issue.code === 'invalid_type' ? 'could not decode Payload: expected a JSON object' : issue.message
@@ -63,5 +78,5 @@ export function parseInput<S extends AnySchema> (schema: S, input: unknown): z.o
   const result = schema.safeParse(normalized)
   if (result.success) return result.data
   const issue = result.error.issues[0]
-  throw new ValidationError(issue === undefined ? 'invalid Payload' : describe(issue, normalized))
+  throw new ValidationError(issue === undefined ? 'invalid Payload' : describe(specific(issue), normalized))
 }

@@ -29,6 +29,18 @@ export function formatUptime (totalSeconds: number): string {
   return `${sec}s`
 }
 
+/**
+ * Session counts by state for every user. The registry only knows the sessions it has built (a user
+ * never looked at since the start has none), so those users are counted as `disconnected`: the
+ * counts add up to `total_users` whatever happened since the process started.
+ */
+function byState (live: Record<string, number>, totalUsers: number): Record<string, number> {
+  const { disconnected: _known, ...active } = live
+  const activeCount = Object.values(active).reduce((sum, n) => sum + n, 0)
+  const disconnected = Math.max(0, totalUsers - activeCount)
+  return disconnected > 0 ? { ...active, disconnected } : active
+}
+
 /** Builds the /health report. */
 export class HealthService {
   private readonly startedAt = Date.now()
@@ -37,8 +49,8 @@ export class HealthService {
 
   report (): HealthReport {
     const dbOk = databaseOk(this.db)
-    const sessions = this.sessions.countsByState()
     const counts = dbOk ? this.users.counts() : { total: 0, connected: 0 }
+    const sessions = byState(this.sessions.countsByState(), counts.total)
     const uptimeSeconds = (Date.now() - this.startedAt) / 1000
     return {
       status: dbOk ? 'ok' : 'degraded',

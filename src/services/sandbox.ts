@@ -24,15 +24,14 @@ function digits (phone: string): string {
 }
 
 /**
- * Runs an emulator call, turning its "no such thing" errors (unknown number, recipient, group,
- * pairing code, QR) into a 404 that says what to do; anything else stays a 500.
+ * Runs an emulator call, adding to its "no such thing" errors (unknown number, recipient, group,
+ * pairing code, QR: 404s, see failures.ts) a hint that says what to do.
  */
 async function lookup<T> (fn: () => T | Promise<T>, hint: string): Promise<T> {
   try {
     return await fn()
   } catch (err) {
-    if (err instanceof SandboxError) throw new NotFoundError(`${err.message}: ${hint}`, { reason: err.kind })
-    throw err
+    throw err instanceof SandboxError ? new SandboxError(err.kind, `${err.message}: ${hint}`) : err
   }
 }
 

@@ -13,7 +13,7 @@ describe('admin authentication', () => {
   it.each([['missing', undefined], ['wrong', 'not-the-admin-token'], ['a user token', 'user-token-123']])('refuses a %s token with 401', async (_label, token) => {
     const res = await server.api('GET', '/admin/users', token === undefined ? {} : { admin: token })
     expect(res.status).toBe(401)
-    expect(res.body).toEqual({ code: 401, error: 'unauthorized', success: false })
+    expect(res.body).toEqual({ code: 401, error: 'unauthorized', success: false, reason: 'unauthorized' })
   })
 
   it('does not accept a user token on admin routes', async () => {
@@ -63,14 +63,14 @@ describe('POST /admin/users', () => {
 
   it('names the unknown event in details', async () => {
     const res = await server.api('POST', '/admin/users', { admin: true, json: { name: 'x', events: 'Foo' } })
-    expect(res.body).toEqual({ code: 400, error: 'invalid event type', details: 'invalid event: Foo', success: false })
+    expect(res.body).toEqual({ code: 400, error: 'invalid event type', details: 'invalid event: Foo', success: false, reason: 'invalid_input' })
   })
 
   it('refuses a duplicate token with 409', async () => {
     await createUser(server.api, { name: 'a', token: 'duplicate-token' })
     const res = await server.api('POST', '/admin/users', { admin: true, json: { name: 'b', token: 'duplicate-token' } })
     expect(res.status).toBe(409)
-    expect(res.body).toEqual({ code: 409, error: 'user with this token already exists', success: false })
+    expect(res.body).toEqual({ code: 409, error: 'user with this token already exists', success: false, reason: 'conflict' })
   })
 })
 
@@ -118,7 +118,7 @@ describe('DELETE /admin/users/{id}', () => {
 
   it('answers 404 with wuzapi\'s details for an unknown user', async () => {
     const res = await server.api('DELETE', '/admin/users/unknown-id', { admin: true })
-    expect(res.body).toEqual({ code: 404, error: 'user not found', details: 'No user found with ID: unknown-id', success: false })
+    expect(res.body).toEqual({ code: 404, error: 'user not found', details: 'No user found with ID: unknown-id', success: false, reason: 'not_found' })
   })
 
   it('supports the /full variant', async () => {

@@ -35,7 +35,7 @@ describe('QR flow', () => {
 
     const again = await server.api('GET', '/session/qr', { token: user.token })
     expect(again.status).toBe(409)
-    expect(again.body).toEqual({ code: 409, error: 'already logged in', state: 'connected', success: false })
+    expect(again.body).toEqual({ code: 409, error: 'already logged in', state: 'connected', success: false, reason: 'not_connected' })
   })
 
   it('keeps the subscription when connect omits Subscribe (wuzapi issue #305)', async () => {
@@ -55,7 +55,7 @@ describe('pairing-code flow', () => {
     const status = await waitForStatus(server, user.token, s => s.LoggedIn === true)
     expect(status.jid).toBe('5491100000002@s.whatsapp.net')
     const again = await server.api('POST', '/session/pairphone', { token: user.token, json: { Phone: '5491100000002' } })
-    expect(again.body).toEqual({ code: 400, error: 'already paired', success: false })
+    expect(again.body).toEqual({ code: 400, error: 'already paired', success: false, reason: 'invalid_input' })
   })
 
   it('refuses a missing or malformed phone', async () => {

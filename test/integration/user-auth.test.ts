@@ -18,7 +18,7 @@ describe('user token authentication', () => {
     for (const opts of [{}, { token: 'no-such-token' }]) {
       const res = await server.api('GET', '/webhook', opts)
       expect(res.status).toBe(401)
-      expect(res.body).toEqual({ code: 401, error: 'unauthorized', success: false })
+      expect(res.body).toEqual({ code: 401, error: 'unauthorized', success: false, reason: 'unauthorized' })
     }
   })
 

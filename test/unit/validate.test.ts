@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { ValidationError } from '../../src/errors.js'
+import { setWebhookSchema } from '../../src/http/schemas/webhook.js'
 import { normalizeKeys, parseInput } from '../../src/http/validate.js'
 
 const schema = z.object({
@@ -43,5 +44,19 @@ describe('parseInput', () => {
 
   it('refuses a body that is not an object', () => {
     expect(() => parseInput(schema, ['x'])).toThrow('could not decode Payload: expected a JSON object')
+  })
+})
+
+describe('request schema limits', () => {
+  it('names the union branch that failed: a CSV of events over its limit', () => {
+    expect(() => parseInput(setWebhookSchema, { events: 'Message,'.repeat(600) })).toThrow('invalid events: must be at most 4096 characters')
+  })
+
+  it('names the union branch that failed: a list of events with too many entries', () => {
+    expect(() => parseInput(setWebhookSchema, { events: Array.from({ length: 65 }, () => 'Message') })).toThrow('invalid events: must have at most 64 entries')
+  })
+
+  it('keeps the generic message when no branch takes the value\'s type', () => {
+    expect(() => parseInput(setWebhookSchema, { events: 42 })).toThrow('invalid events: Invalid input')
   })
 })

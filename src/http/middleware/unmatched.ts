@@ -1,5 +1,5 @@
 import type { Middleware } from 'koa'
-import { AppError, MethodNotAllowedError, NotFoundError } from '../../errors.js'
+import { MethodNotAllowedError, NotImplementedError, RouteNotFoundError } from '../../errors.js'
 import type { AppState } from '../state.js'
 
 /**
@@ -11,7 +11,7 @@ export function unmatched (): Middleware<AppState> {
     await next()
     if (ctx.body !== undefined && ctx.body !== null) return
     if (ctx.status === 405) throw new MethodNotAllowedError(ctx.method, ctx.response.get('Allow'))
-    if (ctx.status === 501) throw new AppError(501, `method ${ctx.method} is not implemented`)
-    if (ctx.status === 404) throw new NotFoundError(`route not found: ${ctx.method} ${ctx.path}`)
+    if (ctx.status === 501) throw new NotImplementedError(ctx.method)
+    if (ctx.status === 404) throw new RouteNotFoundError(ctx.method, ctx.path)
   }
 }

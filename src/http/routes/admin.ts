@@ -1,43 +1,68 @@
-import Router from '@koa/router'
-import type { Middleware } from 'koa'
-import type { AuthService } from '../../services/auth.js'
 import type { UsersService } from '../../services/users.js'
-import { adminAuth } from '../middleware/auth.js'
-import { ok } from '../respond.js'
-import { createUserSchema, updateUserSchema } from '../schemas/admin.js'
-import type { AppState } from '../state.js'
-import { parseInput } from '../validate.js'
+import { routesWith } from '../route.js'
+import { createdUserResponse, createUserSchema, deletedUserResponse, removedUserResponse, updateUserSchema, userListResponse, userView } from '../schemas/admin.js'
 
-export interface AdminDeps { auth: AuthService, users: UsersService, body: Middleware<AppState> }
+export interface AdminDeps { users: UsersService }
+
+const route = routesWith<AdminDeps>()
 
 /** `/admin/users...`: user management with the admin token (wuzapi's shapes). */
-export function adminRouter ({ auth, users, body }: AdminDeps): Router<AppState> {
-  const router = new Router<AppState>({ prefix: '/admin' })
-  router.use(adminAuth(auth), body)
-
-  router.get('/users', ctx => { ok(ctx, users.list()) })
-
-  router.get('/users/:id', ctx => { ok(ctx, users.find(ctx.params.id ?? '')) })
-
-  router.post('/users', ctx => {
-    const user = users.create(parseInput(createUserSchema, ctx.request.body))
-    ok(ctx, { ...user, hmac_key: false }, 201)
+export const adminRoutes = [
+  route({
+    method: 'GET',
+    path: '/admin/users',
+    summary: 'List users',
+    auth: 'admin',
+    response: userListResponse,
+    handler: ({ deps }) => deps.users.list()
+  }),
+  route({
+    method: 'GET',
+    path: '/admin/users/:id',
+    summary: 'Get a user (a list of zero or one)',
+    auth: 'admin',
+    response: userListResponse,
+    handler: ({ deps, params }) => deps.users.find(params.id ?? '')
+  }),
+  route({
+    method: 'POST',
+    path: '/admin/users',
+    summary: 'Create a user',
+    auth: 'admin',
+    body: createUserSchema,
+    response: createdUserResponse,
+    status: 201,
+    handler: ({ deps, body }) => ({ ...deps.users.create(body), hmac_key: false })
+  }),
+  route({
+    method: 'PUT',
+    path: '/admin/users/:id',
+    summary: 'Update a user',
+    auth: 'admin',
+    body: updateUserSchema,
+    response: userView,
+    extra: { message: 'user updated successfully' },
+    handler: ({ deps, params, body }) => deps.users.update(params.id ?? '', body)
+  }),
+  route({
+    method: 'DELETE',
+    path: '/admin/users/:id',
+    summary: 'Delete a user',
+    auth: 'admin',
+    response: deletedUserResponse,
+    extra: { details: 'user deleted successfully' },
+    handler: async ({ deps, params }) => ({ id: (await deps.users.delete(params.id ?? '')).id })
+  }),
+  route({
+    method: 'DELETE',
+    path: '/admin/users/:id/full',
+    summary: 'Delete a user and all its data',
+    auth: 'admin',
+    response: removedUserResponse,
+    extra: { details: 'user instance removed completely' },
+    handler: async ({ deps, params }) => {
+      const user = await deps.users.delete(params.id ?? '')
+      return { id: user.id, name: user.name, jid: user.jid }
+    }
   })
-
-  router.put('/users/:id', ctx => {
-    const user = users.update(ctx.params.id ?? '', parseInput(updateUserSchema, ctx.request.body))
-    ctx.body = { code: 200, data: user, message: 'user updated successfully', success: true }
-  })
-
-  router.delete('/users/:id', async ctx => {
-    const user = await users.delete(ctx.params.id ?? '')
-    ctx.body = { code: 200, data: { id: user.id }, details: 'user deleted successfully', success: true }
-  })
-
-  router.delete('/users/:id/full', async ctx => {
-    const user = await users.delete(ctx.params.id ?? '')
-    ctx.body = { code: 200, data: { id: user.id, name: user.name, jid: user.jid }, details: 'user instance removed completely', success: true }
-  })
-
-  return router
-}
+]

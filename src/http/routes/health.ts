@@ -1,14 +1,22 @@
-import Router from '@koa/router'
 import type { HealthService } from '../../services/health.js'
-import type { AppState } from '../state.js'
+import { routesWith } from '../route.js'
+import { healthResponse } from '../schemas/health.js'
+
+export interface HealthDeps { health: HealthService }
+
+const route = routesWith<HealthDeps>()
 
 /** `GET /health`: no auth and, as in wuzapi, no envelope. 503 when the database does not answer. */
-export function healthRouter (health: HealthService): Router<AppState> {
-  const router = new Router<AppState>()
-  router.get('/health', ctx => {
-    const report = health.report()
-    ctx.status = report.status === 'ok' ? 200 : 503
-    ctx.body = report
+export const healthRoutes = [
+  route({
+    method: 'GET',
+    path: '/health',
+    summary: 'Server health',
+    auth: 'none',
+    bodyParser: 'none',
+    envelope: false,
+    response: healthResponse,
+    status: report => (report as { status: string }).status === 'ok' ? 200 : 503,
+    handler: ({ deps }) => deps.health.report()
   })
-  return router
-}
+]

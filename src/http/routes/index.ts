@@ -6,13 +6,14 @@ import type { UsersService } from '../../services/users.js'
 import type { WebhookConfigService } from '../../services/webhook-config.js'
 import type { SandboxService } from '../../services/sandbox.js'
 import type { SessionsService } from '../../services/sessions.js'
-import { userAuth } from '../middleware/auth.js'
+import { adminAuth, userAuth } from '../middleware/auth.js'
+import { buildRoutes, type RouteDefinition, type RouteMounts } from '../route.js'
 import type { AppState } from '../state.js'
-import { adminRouter } from './admin.js'
-import { healthRouter } from './health.js'
-import { webhookRouter } from './webhook.js'
-import { sandboxRouter } from './sandbox.js'
-import { sessionRouter } from './session.js'
+import { adminRoutes } from './admin.js'
+import { healthRoutes } from './health.js'
+import { webhookRoutes } from './webhook.js'
+import { sandboxRoutes } from './sandbox.js'
+import { sessionRoutes } from './session.js'
 
 export interface RouteDeps {
   auth: AuthService
@@ -22,18 +23,29 @@ export interface RouteDeps {
   sessions: SessionsService
   /** Present only in `WA_MODE=sandbox`: the `/sandbox` routes do not exist in live mode. */
   sandbox: SandboxService | undefined
-  /** JSON body parsing, mounted by each router after its auth check. */
-  body: Middleware<AppState>
+  /** The body parsers routes pick by name; each runs after the route's auth check. */
+  parsers: RouteMounts['parsers']
+}
+
+/** Every route of the API, by router, as data (for docs and the OpenAPI document). */
+export const ROUTE_TABLE: Readonly<Record<string, ReadonlyArray<RouteDefinition>>> = {
+  health: healthRoutes,
+  admin: adminRoutes,
+  session: sessionRoutes,
+  webhook: webhookRoutes,
+  sandbox: sandboxRoutes
 }
 
 /** The whole API on one screen: every resource router, mounted in order. */
 export function buildRouter (deps: RouteDeps): Router<AppState> {
+  const admin: Middleware<AppState> = adminAuth(deps.auth)
+  const user: Middleware<AppState> = userAuth(deps.auth)
+  const mounts: RouteMounts = { auth: { admin: [admin], user: [user], none: [] }, parsers: deps.parsers }
   const root = new Router<AppState>()
-  const user = { ...deps, userAuth: userAuth(deps.auth) }
-  root.use(healthRouter(deps.health).routes())
-  root.use(adminRouter(deps).routes())
-  root.use(sessionRouter(user).routes())
-  root.use(webhookRouter(user).routes())
-  if (deps.sandbox !== undefined) root.use(sandboxRouter({ ...deps, sandbox: deps.sandbox }).routes())
+  root.use(buildRoutes(healthRoutes, deps, mounts).routes())
+  root.use(buildRoutes(adminRoutes, deps, mounts).routes())
+  root.use(buildRoutes(sessionRoutes, deps, mounts).routes())
+  root.use(buildRoutes(webhookRoutes, deps, mounts).routes())
+  if (deps.sandbox !== undefined) root.use(buildRoutes(sandboxRoutes, { sandbox: deps.sandbox }, mounts).routes())
   return root
 }

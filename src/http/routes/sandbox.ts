@@ -1,46 +1,67 @@
-import Router from '@koa/router'
-import type { Middleware } from 'koa'
-import type { AuthService } from '../../services/auth.js'
 import type { SandboxService } from '../../services/sandbox.js'
-import { adminAuth } from '../middleware/auth.js'
-import { ok } from '../respond.js'
-import { createPhoneSchema, faultSchema, pairSchema, phoneSendSchema, scanSchema } from '../schemas/sandbox.js'
-import type { AppState } from '../state.js'
-import { parseInput } from '../validate.js'
+import { routesWith } from '../route.js'
+import {
+  createPhoneSchema, faultResponse, faultSchema, pairResponse, pairSchema, phoneResponse, phoneSendResponse, phoneSendSchema,
+  receivedResponse, scanResponse, scanSchema
+} from '../schemas/sandbox.js'
 
-export interface SandboxDeps { auth: AuthService, sandbox: SandboxService, body: Middleware<AppState> }
+export interface SandboxDeps { sandbox: SandboxService }
+
+const route = routesWith<SandboxDeps>()
 
 /** `/sandbox/*` (admin token, `WA_MODE=sandbox` only): drive the embedded WhatsApp emulator. */
-export function sandboxRouter ({ auth, sandbox, body }: SandboxDeps): Router<AppState> {
-  const router = new Router<AppState>({ prefix: '/sandbox' })
-  router.use(adminAuth(auth), body)
-
-  router.post('/scan', async ctx => {
-    const { UserID, Phone } = parseInput(scanSchema, ctx.request.body)
-    ok(ctx, await sandbox.scanQr(UserID, Phone))
+export const sandboxRoutes = [
+  route({
+    method: 'POST',
+    path: '/sandbox/scan',
+    summary: 'A virtual phone scans the user\'s QR code',
+    auth: 'admin',
+    body: scanSchema,
+    response: scanResponse,
+    handler: async ({ deps, body }) => await deps.sandbox.scanQr(body.UserID, body.Phone)
+  }),
+  route({
+    method: 'POST',
+    path: '/sandbox/pair',
+    summary: 'A virtual phone enters a pairing code',
+    auth: 'admin',
+    body: pairSchema,
+    response: pairResponse,
+    handler: async ({ deps, body }) => await deps.sandbox.completePairing(body.Code, body.Phone)
+  }),
+  route({
+    method: 'POST',
+    path: '/sandbox/phones',
+    summary: 'Create a virtual phone',
+    auth: 'admin',
+    body: createPhoneSchema,
+    response: phoneResponse,
+    handler: ({ deps, body }) => deps.sandbox.createPhone(body.Phone, body.PushName)
+  }),
+  route({
+    method: 'POST',
+    path: '/sandbox/phones/:phone/send',
+    summary: 'A virtual phone sends a text',
+    auth: 'admin',
+    body: phoneSendSchema,
+    response: phoneSendResponse,
+    handler: async ({ deps, params, body }) => await deps.sandbox.phoneSendText(params.phone ?? '', body.To, body.Body)
+  }),
+  route({
+    method: 'GET',
+    path: '/sandbox/phones/:phone/messages',
+    summary: 'What a virtual phone received, decoded',
+    auth: 'admin',
+    response: receivedResponse,
+    handler: async ({ deps, params }) => ({ Messages: await deps.sandbox.received(params.phone ?? '') })
+  }),
+  route({
+    method: 'POST',
+    path: '/sandbox/fault',
+    summary: 'Trigger a fault on the user\'s connections',
+    auth: 'admin',
+    body: faultSchema,
+    response: faultResponse,
+    handler: ({ deps, body }) => deps.sandbox.fault(body.UserID, body.Kind)
   })
-
-  router.post('/pair', async ctx => {
-    const { Code, Phone } = parseInput(pairSchema, ctx.request.body)
-    ok(ctx, await sandbox.completePairing(Code, Phone))
-  })
-
-  router.post('/phones', ctx => {
-    const { Phone, PushName } = parseInput(createPhoneSchema, ctx.request.body)
-    ok(ctx, sandbox.createPhone(Phone, PushName))
-  })
-
-  router.post('/phones/:phone/send', async ctx => {
-    const { To, Body } = parseInput(phoneSendSchema, ctx.request.body)
-    ok(ctx, await sandbox.phoneSendText(ctx.params.phone ?? '', To, Body))
-  })
-
-  router.get('/phones/:phone/messages', async ctx => { ok(ctx, { Messages: await sandbox.received(ctx.params.phone ?? '') }) })
-
-  router.post('/fault', ctx => {
-    const { UserID, Kind } = parseInput(faultSchema, ctx.request.body)
-    ok(ctx, sandbox.fault(UserID, Kind))
-  })
-
-  return router
-}
+]

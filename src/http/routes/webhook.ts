@@ -1,48 +1,67 @@
-import Router from '@koa/router'
-import type { Middleware } from 'koa'
 import { ValidationError } from '../../errors.js'
 import type { WebhookConfigService } from '../../services/webhook-config.js'
-import { ok } from '../respond.js'
-import { setWebhookSchema, updateWebhookSchema } from '../schemas/webhook.js'
-import { currentUser, type AppState } from '../state.js'
-import { parseInput } from '../validate.js'
+import { routesWith } from '../route.js'
+import { details } from '../schemas/common.js'
+import { getWebhookResponse, setWebhookResponse, setWebhookSchema, updateWebhookResponse, updateWebhookSchema } from '../schemas/webhook.js'
+import { currentUser } from '../state.js'
 
-export interface WebhookDeps { webhooks: WebhookConfigService, userAuth: Middleware<AppState>, body: Middleware<AppState> }
+export interface WebhookDeps { webhooks: WebhookConfigService }
+
+const route = routesWith<WebhookDeps>()
 
 /** `/webhook`: the user's webhook URL and subscribed events (wuzapi's shapes). */
-export function webhookRouter ({ webhooks, userAuth, body }: WebhookDeps): Router<AppState> {
-  const router = new Router<AppState>({ prefix: '/webhook' })
-  router.use(userAuth, body)
-
-  router.get('/', ctx => {
-    const { webhook, events } = webhooks.get(currentUser(ctx).id)
-    ok(ctx, { webhook, subscribe: events })
-  })
-
-  router.post('/', ctx => {
-    const input = parseInput(setWebhookSchema, ctx.request.body)
-    const url = input.webhookURL ?? input.webhook
-    if (url === undefined) throw new ValidationError('missing webhookURL in Payload')
-    const { webhook } = webhooks.set(currentUser(ctx).id, url, input.events)
-    ok(ctx, { webhook })
-  })
-
-  router.put('/', ctx => {
-    const input = parseInput(updateWebhookSchema, ctx.request.body)
-    const userId = currentUser(ctx).id
-    if (input.active === false) {
-      webhooks.clear(userId)
-      ok(ctx, { webhook: '', events: [], active: false })
-      return
+export const webhookRoutes = [
+  route({
+    method: 'GET',
+    path: '/webhook',
+    summary: 'The webhook URL and subscribed events',
+    auth: 'user',
+    response: getWebhookResponse,
+    handler: ({ ctx, deps }) => {
+      const { webhook, events } = deps.webhooks.get(currentUser(ctx).id)
+      return { webhook, subscribe: events }
     }
-    const { webhook, events } = webhooks.set(userId, input.webhook ?? input.webhookURL, input.events)
-    ok(ctx, { webhook, events, active: webhook !== '' })
+  }),
+  route({
+    method: 'POST',
+    path: '/webhook',
+    summary: 'Set the webhook URL (and events)',
+    auth: 'user',
+    body: setWebhookSchema,
+    response: setWebhookResponse,
+    handler: ({ ctx, deps, body }) => {
+      const url = body.webhookURL ?? body.webhook
+      if (url === undefined) throw new ValidationError('missing webhookURL in Payload')
+      const { webhook } = deps.webhooks.set(currentUser(ctx).id, url, body.events)
+      return { webhook }
+    }
+  }),
+  route({
+    method: 'PUT',
+    path: '/webhook',
+    summary: 'Update or deactivate the webhook',
+    auth: 'user',
+    body: updateWebhookSchema,
+    response: updateWebhookResponse,
+    handler: ({ ctx, deps, body }) => {
+      const userId = currentUser(ctx).id
+      if (body.active === false) {
+        deps.webhooks.clear(userId)
+        return { webhook: '', events: [], active: false }
+      }
+      const { webhook, events } = deps.webhooks.set(userId, body.webhook ?? body.webhookURL, body.events)
+      return { webhook, events, active: webhook !== '' }
+    }
+  }),
+  route({
+    method: 'DELETE',
+    path: '/webhook',
+    summary: 'Remove the webhook and the subscription',
+    auth: 'user',
+    response: details,
+    handler: ({ ctx, deps }) => {
+      deps.webhooks.clear(currentUser(ctx).id)
+      return { Details: 'Webhook and events deleted successfully' }
+    }
   })
-
-  router.delete('/', ctx => {
-    webhooks.clear(currentUser(ctx).id)
-    ok(ctx, { Details: 'Webhook and events deleted successfully' })
-  })
-
-  return router
-}
+]

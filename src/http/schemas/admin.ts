@@ -1,28 +1,14 @@
 import { z } from 'zod'
-
-function isHttpUrl (value: string): boolean {
-  try {
-    const url = new URL(value)
-    return url.protocol === 'http:' || url.protocol === 'https:'
-  } catch {
-    return false
-  }
-}
-
-/** A webhook URL: empty (none) or an absolute http(s) URL. */
-export const webhookUrl = z.string().trim().refine(v => v === '' || isHttpUrl(v), 'must be an absolute http:// or https:// URL')
-
-/** Event names as wuzapi's admin API takes them: a CSV string (or, as an extension, a list). */
-const events = z.union([z.string(), z.array(z.string())])
+import { events, LIMITS, s3Config, text, webhookUrl } from './common.js'
 
 const userFields = {
-  name: z.string(),
-  token: z.string(),
+  name: text(LIMITS.name),
+  token: text(LIMITS.token),
   webhook: webhookUrl,
   events,
   expiration: z.number().int().nonnegative(),
   history: z.number().int().nonnegative(),
-  proxyConfig: z.object({ enabled: z.boolean().optional(), proxyURL: z.string().optional() })
+  proxyConfig: z.object({ enabled: z.boolean().optional(), proxyURL: text(LIMITS.url).optional() })
 }
 
 /** `POST /admin/users`. */
@@ -38,3 +24,26 @@ export const createUserSchema = z.object({
 
 /** `PUT /admin/users/{id}`: every field optional. */
 export const updateUserSchema = z.object(userFields).partial()
+
+/** A user as the admin API shows it; `token` is `***` plus its last four characters, except right after it was set. */
+export const userView = z.object({
+  id: z.string(),
+  name: z.string(),
+  token: z.string(),
+  webhook: z.string(),
+  jid: z.string(),
+  qrcode: z.string(),
+  connected: z.boolean(),
+  loggedIn: z.boolean(),
+  expiration: z.number(),
+  proxy_url: z.string(),
+  events: z.string(),
+  history: z.number(),
+  proxy_config: z.object({ enabled: z.boolean(), proxy_url: z.string() }),
+  s3_config: s3Config
+})
+
+export const userListResponse = z.array(userView)
+export const createdUserResponse = userView.extend({ hmac_key: z.boolean() })
+export const deletedUserResponse = z.object({ id: z.string() })
+export const removedUserResponse = z.object({ id: z.string(), name: z.string(), jid: z.string() })

@@ -1,7 +1,5 @@
 import { z } from 'zod'
-import { webhookUrl } from './admin.js'
-
-const events = z.union([z.string(), z.array(z.string())])
+import { events, webhookUrl } from './common.js'
 
 /** `POST /webhook`: wuzapi reads `webhookURL`; `webhook` is accepted too (clients send both spellings). */
 export const setWebhookSchema = z.object({
@@ -17,3 +15,7 @@ export const updateWebhookSchema = z.object({
   events: events.optional(),
   active: z.boolean().optional()
 })
+
+export const getWebhookResponse = z.object({ webhook: z.string(), subscribe: z.array(z.string()) })
+export const setWebhookResponse = z.object({ webhook: z.string() })
+export const updateWebhookResponse = z.object({ webhook: z.string(), events: z.array(z.string()), active: z.boolean() })
