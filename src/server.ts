@@ -8,6 +8,7 @@ import { openDatabase, type Database } from './db/database.js'
 import { migrate } from './db/migrate.js'
 import { UsersRepo } from './db/repos/users.js'
 import { WaAuthRepo } from './db/repos/wa-auth.js'
+import { OutboundGuard } from './net/outbound-guard.js'
 import { Sandbox } from './sandbox/index.js'
 import { resolveAdminToken } from './services/admin-token.js'
 import { AuthService } from './services/auth.js'
@@ -15,7 +16,7 @@ import { HealthService } from './services/health.js'
 import { SandboxService } from './services/sandbox.js'
 import { SessionsService } from './services/sessions.js'
 import { UsersService } from './services/users.js'
-import { WebhookConfigService } from './services/webhook-config.js'
+import { SubscriptionsService } from './services/subscriptions.js'
 import { createLogger, type Logger } from './util/logger.js'
 import { silenceLibsignalConsole } from './whatsapp/quiet-libsignal.js'
 import { SessionRegistry } from './whatsapp/session-registry.js'
@@ -76,9 +77,10 @@ export async function startServer (config: Config, logger: Logger = createLogger
     connectTimeoutMs: 20_000
   })
   const auth = new AuthService(usersRepo, adminToken)
-  const users = new UsersService(usersRepo, auth, registry)
+  const outbound = new OutboundGuard({ allowPrivate: config.allowPrivateUrls })
+  const subscriptions = new SubscriptionsService(usersRepo, outbound)
+  const users = new UsersService(usersRepo, subscriptions, registry)
   const health = new HealthService(db, usersRepo, registry)
-  const webhooks = new WebhookConfigService(usersRepo, auth)
   const sessions = new SessionsService(registry, usersRepo, auth, {
     connectWaitMs: config.connectWaitMs,
     qrWaitMs: 15_000,
@@ -91,7 +93,7 @@ export async function startServer (config: Config, logger: Logger = createLogger
       : undefined
   })
   const sandboxService = sandbox === undefined ? undefined : new SandboxService(sandbox, registry, usersRepo)
-  const app = createApp({ logger, bodyLimitBytes: config.bodyLimitBytes, auth, users, health, webhooks, sessions, sandbox: sandboxService })
+  const app = createApp({ logger, bodyLimitBytes: config.bodyLimitBytes, auth, users, health, subscriptions, sessions, sandbox: sandboxService })
 
   const restored = registry.restore(usersRepo.connected().map(u => u.id))
   if (restored > 0) logger.info({ sessions: restored }, 'restoring WhatsApp sessions')
@@ -114,6 +116,7 @@ export async function startServer (config: Config, logger: Logger = createLogger
       clearInterval(pruneTimer)
       await registry.closeAll()
       await sandbox?.stop()
+      await outbound.close()
       db.close()
       logger.info('server stopped')
     })()

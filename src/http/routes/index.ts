@@ -3,9 +3,9 @@ import type { Middleware } from 'koa'
 import type { AuthService } from '../../services/auth.js'
 import type { HealthService } from '../../services/health.js'
 import type { UsersService } from '../../services/users.js'
-import type { WebhookConfigService } from '../../services/webhook-config.js'
 import type { SandboxService } from '../../services/sandbox.js'
 import type { SessionsService } from '../../services/sessions.js'
+import type { SubscriptionsService } from '../../services/subscriptions.js'
 import { userAuth } from '../middleware/auth.js'
 import type { AppState } from '../state.js'
 import { adminRouter } from './admin.js'
@@ -18,7 +18,7 @@ export interface RouteDeps {
   auth: AuthService
   users: UsersService
   health: HealthService
-  webhooks: WebhookConfigService
+  subscriptions: SubscriptionsService
   sessions: SessionsService
   /** Present only in `WA_MODE=sandbox`: the `/sandbox` routes do not exist in live mode. */
   sandbox: SandboxService | undefined
