@@ -27,6 +27,8 @@ export interface Config {
   readonly connectWaitMs: number
   /** Sandbox mode: a pairing code handed out by `/session/pairphone` is entered on the virtual phone by itself. */
   readonly sandboxAutoPair: boolean
+  /** Webhook (and media) URLs may point at loopback, private and other internal addresses. */
+  readonly allowPrivateUrls: boolean
 }
 
 /** A configuration value that cannot be used; its message is one line naming the variable. */
@@ -109,6 +111,7 @@ export function loadConfig (env: Env = process.env): Config {
     baileysLogLevel: oneOf(env, 'BAILEYS_LOG_LEVEL', LOG_LEVELS, 'error'),
     waQueryTimeoutMs: integer(env, 'WA_QUERY_TIMEOUT_MS', 20_000, 1_000, 300_000),
     connectWaitMs: integer(env, 'CONNECT_WAIT_MS', 10_000, 0, 120_000),
-    sandboxAutoPair: bool(env, 'SANDBOX_AUTO_PAIR', true)
+    sandboxAutoPair: bool(env, 'SANDBOX_AUTO_PAIR', true),
+    allowPrivateUrls: bool(env, 'ALLOW_PRIVATE_URLS', false)
   })
 }

@@ -7,6 +7,7 @@ import { UsersRepo } from './db/repos/users.js'
 import { WaAuthRepo } from './db/repos/wa-auth.js'
 import { listen } from './http/listener.js'
 import { Lifecycle } from './lifecycle.js'
+import { OutboundGuard } from './net/outbound-guard.js'
 import { Sandbox } from './sandbox/index.js'
 import { resolveAdminToken } from './services/admin-token.js'
 import { AuthService } from './services/auth.js'
@@ -15,7 +16,7 @@ import { SandboxService } from './services/sandbox.js'
 import { persistSessionMarks } from './services/session-marks.js'
 import { SessionsService } from './services/sessions.js'
 import { UsersService } from './services/users.js'
-import { WebhookConfigService } from './services/webhook-config.js'
+import { SubscriptionsService } from './services/subscriptions.js'
 import { createLogger, type Logger } from './util/logger.js'
 import { periodic } from './util/periodic.js'
 import { BaileysLogger } from './whatsapp/baileys-logger.js'
@@ -88,10 +89,11 @@ export async function startServer (config: Config, logger: Logger = createLogger
   }, logger), p => { p.stop() })
 
   const auth = new AuthService(usersRepo, adminToken)
-  const users = new UsersService(usersRepo, auth, registry)
+  const outbound = await life.add('outbound guard', () => new OutboundGuard({ allowPrivate: config.allowPrivateUrls }), async g => { await g.close() })
+  const subscriptions = new SubscriptionsService(usersRepo, outbound)
+  const users = new UsersService(usersRepo, subscriptions, registry)
   const health = new HealthService(db, usersRepo, registry)
-  const webhooks = new WebhookConfigService(usersRepo, auth)
-  const sessions = new SessionsService(registry, usersRepo, auth, {
+  const sessions = new SessionsService(registry, usersRepo, subscriptions, {
     connectWaitMs: config.connectWaitMs,
     qrWaitMs: 15_000,
     onPairingCode: sandbox !== undefined && config.sandboxAutoPair
@@ -103,7 +105,7 @@ export async function startServer (config: Config, logger: Logger = createLogger
       : undefined
   })
   const sandboxService = sandbox === undefined ? undefined : new SandboxService(sandbox, registry, usersRepo)
-  const app = createApp({ logger, bodyLimitBytes: config.bodyLimitBytes, auth, users, health, webhooks, sessions, sandbox: sandboxService })
+  const app = createApp({ logger, bodyLimitBytes: config.bodyLimitBytes, auth, users, health, subscriptions, sessions, sandbox: sandboxService })
 
   const http = await life.add('http', async () => await listen(app, config.port, config.host), async l => { await l.close(config.shutdownTimeoutMs) })
   logger.info({ url: http.url, dataDir: config.dataDir, waMode: config.waMode }, 'server listening')

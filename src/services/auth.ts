@@ -23,12 +23,14 @@ function toAuthUser (row: UserRow): AuthUser {
 
 /**
  * Token checks. User tokens are looked up by SHA-256 hash (the clear token is never stored), with a
- * short-lived in-memory cache that is invalidated whenever a user changes or is deleted.
+ * short-lived in-memory cache that the users repository invalidates whenever a user changes or is deleted.
  */
 export class AuthService {
   private readonly cache = new Map<string, CacheEntry>()
 
-  constructor (private readonly users: UsersRepo, private readonly adminToken: string, private readonly now: () => number = Date.now) {}
+  constructor (private readonly users: UsersRepo, private readonly adminToken: string, private readonly now: () => number = Date.now) {
+    users.onChange(userId => { this.invalidate(userId) })
+  }
 
   /** True when the given value is the admin token (compared in constant time). */
   isAdmin (token: string | undefined): boolean {
@@ -56,7 +58,7 @@ export class AuthService {
     return user
   }
 
-  /** Drops every cached entry of this user (after an update or delete). */
+  /** Drops every cached entry of this user; the users repository calls it after each update or delete. */
   invalidate (userId: string): void {
     for (const [hash, entry] of this.cache) if (entry.user.id === userId) this.cache.delete(hash)
   }

@@ -1,10 +1,10 @@
 import type { UsersRepo } from '../db/repos/users.js'
 import { SessionStateError, UpstreamTimeoutError, ValidationError } from '../errors.js'
-import { parseEventList } from '../whatsapp/events.js'
 import type { SessionRegistry } from '../whatsapp/session-registry.js'
 import type { UserSession } from '../whatsapp/session.js'
 import type { SessionState } from '../whatsapp/types.js'
-import type { AuthService, AuthUser } from './auth.js'
+import type { AuthUser } from './auth.js'
+import type { SubscriptionsService } from './subscriptions.js'
 import { S3_DISABLED } from './users.js'
 
 export interface SessionsOptions {
@@ -30,16 +30,13 @@ export class SessionsService {
   constructor (
     private readonly registry: SessionRegistry,
     private readonly users: UsersRepo,
-    private readonly auth: AuthService,
+    private readonly subscriptions: SubscriptionsService,
     private readonly options: SessionsOptions
   ) {}
 
   /** Starts the session (keeping the subscription when `subscribe` is absent) and, unless `immediate`, waits for the login or a QR code. */
   async connect (user: AuthUser, subscribe: string[] | undefined, immediate: boolean): Promise<Record<string, unknown>> {
-    if (subscribe !== undefined && subscribe.length > 0) {
-      this.users.update(user.id, { events: parseEventList(subscribe).events.join(',') })
-      this.auth.invalidate(user.id)
-    }
+    this.subscriptions.subscribeOnConnect(user.id, subscribe)
     const before = this.registry.peek(user.id).state
     const session = await this.registry.exclusive(user.id, async s => {
       s.start()

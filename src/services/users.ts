@@ -1,16 +1,15 @@
 import type { UserChanges, UserRow, UsersRepo } from '../db/repos/users.js'
 import { ConflictError, NotFoundError, ValidationError } from '../errors.js'
 import { hashToken, newToken, newUserId } from '../util/ids.js'
-import { parseEventList } from '../whatsapp/events.js'
-import type { AuthService } from './auth.js'
 import type { SessionPort } from './session-port.js'
+import type { SubscriptionsService } from './subscriptions.js'
 
 /** What an admin may set when creating or updating a user. */
 export interface UserInput {
   name?: string
   token?: string
   webhook?: string
-  events?: string | string[]
+  events?: string | readonly string[]
   expiration?: number
   history?: number
   proxyConfig?: { enabled?: boolean, proxyURL?: string }
@@ -42,13 +41,6 @@ function tokenHint (token: string): string {
   return token.slice(-4)
 }
 
-function eventsCsv (events: string | string[] | undefined): string | undefined {
-  if (events === undefined) return undefined
-  const { events: valid, unknown } = parseEventList(events)
-  if (unknown.length > 0) throw new ValidationError('invalid event type', { details: `invalid event: ${unknown.join(', ')}` })
-  return valid.join(',')
-}
-
 function checkToken (token: string): void {
   if (token.length < 8) throw new ValidationError('token must be at least 8 characters long')
   if (/\s/.test(token)) throw new ValidationError('token must not contain spaces')
@@ -58,7 +50,7 @@ function checkToken (token: string): void {
 export class UsersService {
   constructor (
     private readonly users: UsersRepo,
-    private readonly auth: AuthService,
+    private readonly subscriptions: SubscriptionsService,
     private readonly sessions: SessionPort
   ) {}
 
@@ -68,13 +60,14 @@ export class UsersService {
     if (name === '') throw new ValidationError('missing name in Payload')
     const token = input.token?.trim() || newToken()
     checkToken(token)
+    const subscription = this.subscriptions.changes({ webhook: input.webhook, events: input.events })
     const row: Parameters<UsersRepo['insert']>[0] = {
       id: newUserId(),
       name,
       token_hash: hashToken(token),
       token_hint: tokenHint(token),
-      webhook: input.webhook?.trim() ?? '',
-      events: eventsCsv(input.events) ?? '',
+      webhook: subscription.webhook ?? '',
+      events: subscription.events ?? '',
       expiration: input.expiration ?? 0,
       proxy_url: input.proxyConfig?.enabled === true ? input.proxyConfig.proxyURL ?? '' : '',
       history: input.history ?? 0
@@ -97,11 +90,8 @@ export class UsersService {
   update (id: string, input: UserInput): UserView {
     const current = this.users.byId(id)
     if (current === undefined) throw notFound(id)
-    const changes: UserChanges = {}
+    const changes: UserChanges = this.subscriptions.changes({ webhook: input.webhook, events: input.events })
     if (input.name !== undefined && input.name.trim() !== '') changes.name = input.name.trim()
-    if (input.webhook !== undefined) changes.webhook = input.webhook.trim()
-    const events = eventsCsv(input.events)
-    if (events !== undefined) changes.events = events
     if (input.expiration !== undefined) changes.expiration = input.expiration
     if (input.history !== undefined) changes.history = input.history
     if (input.proxyConfig !== undefined) changes.proxy_url = input.proxyConfig.enabled === true ? input.proxyConfig.proxyURL ?? '' : ''
@@ -116,7 +106,6 @@ export class UsersService {
     }
     if (Object.keys(changes).length === 0) throw new ValidationError('no fields to update')
     const row = this.users.update(id, changes) as UserRow
-    this.auth.invalidate(id)
     return token ? { ...this.view(row), token } : this.view(row)
   }
 
@@ -124,9 +113,7 @@ export class UsersService {
   async delete (id: string): Promise<UserView> {
     const row = this.users.byId(id)
     if (row === undefined) throw notFound(id)
-    this.auth.invalidate(id)
     await this.sessions.destroy(id, () => { this.users.delete(id) })
-    this.auth.invalidate(id)
     return this.view(row)
   }
 

@@ -24,8 +24,12 @@ export type UserChanges = Partial<Pick<UserRow, 'name' | 'token_hash' | 'token_h
 
 const UPDATABLE: ReadonlyArray<keyof UserChanges> = ['name', 'token_hash', 'token_hint', 'webhook', 'events', 'expiration', 'proxy_url', 'history', 'jid', 'connected']
 
+/** Called after a user row changed or was deleted (e.g. to drop cached copies of it). */
+export type UserChangeListener = (userId: string) => void
+
 /** SQL for the users table, with statements prepared once. */
 export class UsersRepo {
+  private readonly listeners: UserChangeListener[] = []
   private readonly insertStmt
   private readonly listStmt
   private readonly byIdStmt
@@ -57,18 +61,35 @@ export class UsersRepo {
   /** Users marked connected (to restore at boot). */
   connected (): UserRow[] { return this.connectedStmt.all() as UserRow[] }
 
+  /**
+   * Registers a listener told about every update and delete, so caches of user rows are kept
+   * right by the one place that writes them rather than by each caller.
+   */
+  onChange (listener: UserChangeListener): void {
+    this.listeners.push(listener)
+  }
+
   /** Applies the given changes; returns the updated row or undefined when the user does not exist. */
   update (id: string, changes: UserChanges): UserRow | undefined {
     const keys = UPDATABLE.filter(k => changes[k] !== undefined)
     if (keys.length > 0) {
       const sets = keys.map(k => `${k} = @${k}`).join(', ')
       this.db.prepare(`UPDATE users SET ${sets}, updated_at = @now WHERE id = @id`).run({ ...changes, id, now: Date.now() })
+      this.changed(id)
     }
     return this.byId(id)
   }
 
   /** Deletes a user; true when a row was removed. */
-  delete (id: string): boolean { return this.deleteStmt.run(id).changes > 0 }
+  delete (id: string): boolean {
+    const removed = this.deleteStmt.run(id).changes > 0
+    this.changed(id)
+    return removed
+  }
+
+  private changed (id: string): void {
+    for (const listener of this.listeners) listener(id)
+  }
 
   counts (): { total: number, connected: number } {
     return this.countsStmt.get() as { total: number, connected: number }

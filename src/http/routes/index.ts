@@ -3,11 +3,11 @@ import type { Middleware } from 'koa'
 import type { AuthService } from '../../services/auth.js'
 import type { HealthService } from '../../services/health.js'
 import type { UsersService } from '../../services/users.js'
-import type { WebhookConfigService } from '../../services/webhook-config.js'
 import type { SandboxService } from '../../services/sandbox.js'
 import type { SessionsService } from '../../services/sessions.js'
 import { adminAuth, userAuth } from '../middleware/auth.js'
 import { buildRoutes, type RouteDefinition, type RouteMounts } from '../route.js'
+import type { SubscriptionsService } from '../../services/subscriptions.js'
 import type { AppState } from '../state.js'
 import { adminRoutes } from './admin.js'
 import { healthRoutes } from './health.js'
@@ -19,7 +19,7 @@ export interface RouteDeps {
   auth: AuthService
   users: UsersService
   health: HealthService
-  webhooks: WebhookConfigService
+  subscriptions: SubscriptionsService
   sessions: SessionsService
   /** Present only in `WA_MODE=sandbox`: the `/sandbox` routes do not exist in live mode. */
   sandbox: SandboxService | undefined

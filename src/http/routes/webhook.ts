@@ -1,11 +1,11 @@
 import { ValidationError } from '../../errors.js'
-import type { WebhookConfigService } from '../../services/webhook-config.js'
+import type { SubscriptionsService } from '../../services/subscriptions.js'
 import { routesWith } from '../route.js'
 import { details } from '../schemas/common.js'
 import { getWebhookResponse, setWebhookResponse, setWebhookSchema, updateWebhookResponse, updateWebhookSchema } from '../schemas/webhook.js'
 import { currentUser } from '../state.js'
 
-export interface WebhookDeps { webhooks: WebhookConfigService }
+export interface WebhookDeps { subscriptions: SubscriptionsService }
 
 const route = routesWith<WebhookDeps>()
 
@@ -18,7 +18,7 @@ export const webhookRoutes = [
     auth: 'user',
     response: getWebhookResponse,
     handler: ({ ctx, deps }) => {
-      const { webhook, events } = deps.webhooks.get(currentUser(ctx).id)
+      const { webhook, events } = deps.subscriptions.get(currentUser(ctx).id)
       return { webhook, subscribe: events }
     }
   }),
@@ -32,7 +32,7 @@ export const webhookRoutes = [
     handler: ({ ctx, deps, body }) => {
       const url = body.webhookURL ?? body.webhook
       if (url === undefined) throw new ValidationError('missing webhookURL in Payload')
-      const { webhook } = deps.webhooks.set(currentUser(ctx).id, url, body.events)
+      const { webhook } = deps.subscriptions.set(currentUser(ctx).id, { webhook: url, events: body.events })
       return { webhook }
     }
   }),
@@ -46,10 +46,10 @@ export const webhookRoutes = [
     handler: ({ ctx, deps, body }) => {
       const userId = currentUser(ctx).id
       if (body.active === false) {
-        deps.webhooks.clear(userId)
+        deps.subscriptions.clear(userId)
         return { webhook: '', events: [], active: false }
       }
-      const { webhook, events } = deps.webhooks.set(userId, body.webhook ?? body.webhookURL, body.events)
+      const { webhook, events } = deps.subscriptions.set(userId, { webhook: body.webhook ?? body.webhookURL, events: body.events })
       return { webhook, events, active: webhook !== '' }
     }
   }),
@@ -60,7 +60,7 @@ export const webhookRoutes = [
     auth: 'user',
     response: details,
     handler: ({ ctx, deps }) => {
-      deps.webhooks.clear(currentUser(ctx).id)
+      deps.subscriptions.clear(currentUser(ctx).id)
       return { Details: 'Webhook and events deleted successfully' }
     }
   })
