@@ -8,7 +8,7 @@ let server: TestServer
 beforeAll(async () => { server = await startSandboxServer() })
 afterAll(async () => { await server.stop() })
 
-const UNKNOWN_EVENT = { code: 400, error: 'invalid event type', details: 'invalid event: Bogus', success: false }
+const UNKNOWN_EVENT = { code: 400, error: 'invalid event type', details: 'invalid event: Bogus', success: false, reason: 'invalid_input' }
 const loopback = (address: string): string => `webhook URL resolves to ${address}, a loopback address; set ALLOW_PRIVATE_URLS=true to allow internal addresses`
 
 async function settings (token: string): Promise<{ webhook: string, subscribe: string[] }> {
@@ -136,7 +136,7 @@ describe('webhook URLs pointing at internal addresses', () => {
   ])('refuses %s on POST /webhook with 400', async (url, message) => {
     const { token } = await createUser(server.api, { webhook: 'https://example.com/a' })
     const res = await server.api('POST', '/webhook', { token, json: { webhookURL: url } })
-    expect(res.body).toEqual({ code: 400, error: message, success: false })
+    expect(res.body).toEqual({ code: 400, error: message, success: false, reason: 'invalid_input' })
     expect((await settings(token)).webhook).toBe('https://example.com/a')
   })
 
