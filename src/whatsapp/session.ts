@@ -34,6 +34,9 @@ export interface SessionEnv {
   connectTimeoutMs: number
 }
 
+/** How long a socket keeps signal keys it read or wrote in memory (Baileys' default for its own cache). */
+const SIGNAL_KEY_CACHE_TTL_MS = 5 * 60_000
+
 export interface LastError { code: number | undefined, message: string, at: string }
 
 /** A message WhatsApp's server accepted: its id and the server's timestamp (Unix seconds). */
@@ -213,7 +216,10 @@ export class UserSession extends EventEmitter {
     this.intentionalClose = false
     const { state } = this.authState
     const sock = makeWASocket({
-      auth: { creds: state.creds, keys: makeCacheableSignalKeyStore(state.keys, this.env.baileysLogger) },
+      // Our own cache, not Baileys' default NodeCache: that one starts a 10-minute check interval
+      // nobody closes when the socket ends, so every socket's key cache (key material included)
+      // stayed reachable from the timer list forever. A TtlCache has no timer and dies with the socket.
+      auth: { creds: state.creds, keys: makeCacheableSignalKeyStore(state.keys, this.env.baileysLogger, new TtlCache(SIGNAL_KEY_CACHE_TTL_MS)) },
       logger: this.env.baileysLogger,
       browser: Browsers.macOS('Chrome'),
       markOnlineOnConnect: false,
