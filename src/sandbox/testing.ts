@@ -148,24 +148,6 @@ export function quietLibsignal (): () => void {
   }
 }
 
-/**
- * Baileys rc14 leaves a 30 s `setTimeout` behind after every first-login prekey upload (the
- * `Promise.race` against UPLOAD_TIMEOUT is never cleared), which keeps jest alive after the tests.
- * This makes timers of 30 s and more non-blocking for the process. Test-only.
- */
-export function unrefLongTimers (minMs = 30000): () => void {
-  const original = globalThis.setTimeout
-  const patched = ((fn: (...a: unknown[]) => void, ms?: number, ...args: unknown[]) => {
-    const t = original(fn, ms, ...args)
-    if ((ms ?? 0) >= minMs) t.unref?.()
-    return t
-  }) as typeof setTimeout
-  globalThis.setTimeout = Object.assign(patched, original)
-  return () => {
-    globalThis.setTimeout = original
-  }
-}
-
 /** Events recorded by an {@link Inbox}, by Baileys event name. */
 export type InboxEvents = Partial<{ [K in keyof BaileysEventMap]: BaileysEventMap[K][] }>
 

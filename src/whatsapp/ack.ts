@@ -1,4 +1,4 @@
-import type { BinaryNode, WASocket } from '@whiskeysockets/baileys'
+import type { BinaryNode, ConnectionState, WASocket } from '@whiskeysockets/baileys'
 
 /** A wait for the server's `<ack>` of one stanza; `cancel` drops the timer and listeners. */
 export interface AckWait {
@@ -9,7 +9,9 @@ export interface AckWait {
 /**
  * Waits for the server's `<ack>` of stanza `id`. Baileys' own `waitForMessage` resolves on any
  * stanza carrying the id (a recipient's receipt too) and resolves `undefined` on timeout, so it
- * cannot tell "accepted" from "lost". Rejects when the socket closes or after `timeoutMs`.
+ * cannot tell "accepted" from "lost". Rejects when the socket closes or after `timeoutMs`. Baileys'
+ * own `end()` drops every listener of the WebSocket's `close`, so its `connection.update` close is
+ * watched too (a send in flight during a disconnect fails at once instead of at the timeout).
  */
 export function waitForAck (sock: WASocket, id: string, timeoutMs: number): AckWait {
   let cancel = (): void => {}
@@ -18,6 +20,7 @@ export function waitForAck (sock: WASocket, id: string, timeoutMs: number): AckW
       clearTimeout(timer)
       sock.ws.off(`TAG:${id}`, onNode)
       sock.ws.off('close', onClose)
+      sock.ev.off('connection.update', onUpdate)
     }
     const onNode = (node: BinaryNode): void => {
       if (node.tag !== 'ack') return
@@ -28,12 +31,14 @@ export function waitForAck (sock: WASocket, id: string, timeoutMs: number): AckW
       finish()
       reject(new Error('connection closed'))
     }
+    const onUpdate = (update: Partial<ConnectionState>): void => { if (update.connection === 'close') onClose() }
     const timer = setTimeout(() => {
       finish()
       reject(new Error(`no ack within ${timeoutMs} ms`))
     }, timeoutMs)
     sock.ws.on(`TAG:${id}`, onNode)
     sock.ws.on('close', onClose)
+    sock.ev.on('connection.update', onUpdate)
     cancel = finish
   })
   ack.catch(() => {})

@@ -1,10 +1,5 @@
-import { unrefLongTimers } from '../../src/sandbox/testing.js'
 import type { SessionEvent } from '../../src/whatsapp/types.js'
 import { createUser, startTestServer, type TestServer } from './server.js'
-
-// Baileys leaves a 30 s prekey-upload timer behind after each first login (see unrefLongTimers);
-// without this jest waits for it after the last test.
-unrefLongTimers()
 
 /** Starts the server in sandbox mode with short WhatsApp timeouts. */
 export async function startSandboxServer (env: Record<string, string> = {}, dataDir?: string): Promise<TestServer> {

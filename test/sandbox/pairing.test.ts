@@ -5,7 +5,6 @@ import {
   pairClient,
   quietLibsignal,
   sandboxSocket,
-  unrefLongTimers,
   waitForUpdate
 } from '../../src/sandbox/testing.js'
 import type { PairedClient } from '../../src/sandbox/testing.js'
@@ -15,7 +14,7 @@ describe('sandbox pairing and login', () => {
   let sb: Sandbox
   const clients: PairedClient[] = []
   const socks: WASocket[] = []
-  const restore = [quietLibsignal(), unrefLongTimers()]
+  const restore = [quietLibsignal()]
 
   beforeAll(async () => {
     sb = await Sandbox.start({ qrRefs: 2 })

@@ -2,7 +2,7 @@ import { downloadMediaMessage, getContentType, normalizeMessageContent, proto } 
 import type { WAMessage } from '@whiskeysockets/baileys'
 import { Sandbox } from '../../src/sandbox/index.js'
 import type { VirtualPhone } from '../../src/sandbox/index.js'
-import { Inbox, pairClient, quietLibsignal, unrefLongTimers } from '../../src/sandbox/testing.js'
+import { Inbox, pairClient, quietLibsignal } from '../../src/sandbox/testing.js'
 import type { PairedClient } from '../../src/sandbox/testing.js'
 
 describe('virtual phone <-> Baileys session', () => {
@@ -10,7 +10,7 @@ describe('virtual phone <-> Baileys session', () => {
   let client: PairedClient
   let phone: VirtualPhone
   const inbox = new Inbox()
-  const restore = [quietLibsignal(), unrefLongTimers()]
+  const restore = [quietLibsignal()]
   const contentOf = (m: WAMessage) => normalizeMessageContent(m.message)
   const byId = (id: string) => (m: WAMessage) => m.key.id === id
 

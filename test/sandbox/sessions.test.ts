@@ -2,7 +2,7 @@ import { downloadMediaMessage, getContentType, normalizeMessageContent } from '@
 import type { BinaryNode, WAMessage } from '@whiskeysockets/baileys'
 import { Sandbox } from '../../src/sandbox/index.js'
 import type { VirtualPhone } from '../../src/sandbox/index.js'
-import { Inbox, closeCode, pairClient, quietLibsignal, unrefLongTimers, waitForUpdate } from '../../src/sandbox/testing.js'
+import { Inbox, closeCode, pairClient, quietLibsignal, waitForUpdate } from '../../src/sandbox/testing.js'
 import type { PairedClient } from '../../src/sandbox/testing.js'
 
 describe('Baileys session <-> Baileys session', () => {
@@ -12,7 +12,7 @@ describe('Baileys session <-> Baileys session', () => {
   let carol: VirtualPhone
   const inA = new Inbox()
   const inB = new Inbox()
-  const restore = [quietLibsignal(), unrefLongTimers()]
+  const restore = [quietLibsignal()]
   const text = (m: WAMessage) => {
     const c = normalizeMessageContent(m.message)
     return c?.conversation ?? c?.extendedTextMessage?.text
