@@ -67,7 +67,7 @@ export function applyFault (
         break
       case 'logout':
         delete r.acc.devices[String(c.device)]
-        core.save()
+        core.touchDevice(pn, c.device ?? 0)
         c.streamError('401', { tag: 'conflict', attrs: { type: 'device_removed' } })
         break
       case 'failure':

@@ -197,7 +197,7 @@ export class Pairing {
       },
       createdAt: unixNow()
     }
-    this.core.save()
+    this.core.touchDevice(acc.pn, id)
     const iqId = this.core.nextId()
     const result: PairResult = { jid: pnJid(acc.pn, id), lid: lidJid(acc, id), device: id }
     const done = new Promise<PairResult>(resolve => this.awaitingSign.set(iqId, { conn, done: () => resolve(result) }))
@@ -226,11 +226,13 @@ export class Pairing {
     this.awaitingSign.delete(iq.attrs.id!)
     const sign = getBinaryNodeChild(iq, 'pair-device-sign')
     const ident = getBinaryNodeChildBuffer(sign, 'device-identity')
-    const dev = Object.values(this.core.world.accounts)
-      .flatMap(a => Object.values(a.devices))
-      .find(d => !!d.noiseKey && !!conn.clientStatic?.equals(d.noiseKey) && !d.account)
-    if (dev && ident) dev.account = Buffer.from(ident)
-    this.core.save()
+    const owner = Object.values(this.core.world.accounts)
+      .flatMap(acc => Object.values(acc.devices).map(dev => ({ acc, dev })))
+      .find(({ dev }) => !!dev.noiseKey && !!conn.clientStatic?.equals(dev.noiseKey) && !dev.account)
+    if (owner && ident) {
+      owner.dev.account = Buffer.from(ident)
+      this.core.touchDevice(owner.acc.pn, owner.dev.id)
+    }
     conn.streamError('515')
     pending.done()
     return true

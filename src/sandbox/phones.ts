@@ -79,7 +79,7 @@ export class VirtualPhone {
 
   set pushName (name: string) {
     this.acc.pushName = name
-    this.deps.core.save()
+    this.deps.core.touchAccount(this.pn)
   }
 
   /** Everything this phone received so far, decoded. */

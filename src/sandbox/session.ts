@@ -30,7 +30,10 @@ export async function login (core: SandboxCore, conn: EdgeConnection, payload: p
   conn.pn = pn
   conn.device = device
   core.conns.set(`${pn}.${device}`, conn)
-  if (payload.pushName) acc.pushName = payload.pushName
+  if (payload.pushName && payload.pushName !== acc.pushName) {
+    acc.pushName = payload.pushName
+    core.touchAccount(pn)
+  }
   conn.send({
     tag: 'success',
     attrs: { t: String(unixNow()), lid: lidJid(acc, device), props: '1', abprops: '1', location: 'sandbox', creation: String(dev.createdAt) }
@@ -40,7 +43,7 @@ export async function login (core: SandboxCore, conn: EdgeConnection, payload: p
   conn.send({ tag: 'ib', attrs: { from: S_WHATSAPP_NET }, content: [{ tag: 'offline', attrs: { count: String(queued.length) } }] })
   if (!dev.historySent) {
     dev.historySent = true
-    core.save()
+    core.touchDevice(pn, device)
     if (core.config.historySync) conn.send(historySyncStanza(core, acc))
   }
 }
