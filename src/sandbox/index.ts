@@ -22,6 +22,7 @@ import { DirStore } from './dir-store.js'
 import { MemoryStore } from './store.js'
 import type { SandboxStore } from './store.js'
 import { installSandboxTrust } from './trust.js'
+import { SandboxError } from './errors.js'
 
 export { installSandboxTrust, sandboxRootPublicKey } from './trust.js'
 export { VirtualPhone } from './phones.js'
@@ -164,7 +165,7 @@ export class Sandbox {
   /** The virtual phone of an existing number (every account has one, also those with companions). */
   phone (pnOrJid: string): VirtualPhone {
     const r = this.core.resolve(pnOrJid.includes('@') ? pnOrJid : pnJid(pnOrJid))
-    if (!r) throw new Error(`unknown number ${pnOrJid}`)
+    if (!r) throw new SandboxError('unknown_number', `unknown number ${pnOrJid}`)
     return new VirtualPhone({ core: this.core, hub: this.hub, router: this.router, media: this.media }, r.acc.pn)
   }
 
@@ -178,7 +179,10 @@ export class Sandbox {
     return this.pairing.completePairingCode(code, pn?.replace(/\D/g, ''))
   }
 
-  /** Triggers a fault on every live connection of a number or device jid. */
+  /**
+   * Triggers a fault on every live connection of a number, on one device (device jid), or for
+   * `qr-expire` on the client showing a QR string (every unpaired client when the target is empty).
+   */
   fault (target: string, kind: FaultKind, opts: AckPolicy & { reason?: string } = {}): number {
     return applyFault({ core: this.core, edge: this.edge, pairing: this.pairing }, target, kind, opts)
   }
