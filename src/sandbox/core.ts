@@ -205,7 +205,8 @@ export class SandboxCore {
     if (!queue) return
     const key = jidEncode(pn, 's.whatsapp.net', device)
     const bytes = Buffer.from(encodeBinaryNode(node))
-    ;(this.world.queues[key] ??= []).push({ node: bytes })
+    const pending = (this.world.queues[key] ??= [])
+    pending.push({ node: bytes })
     this.changes.queue.push({ op: 'push', device: key, node: bytes })
     this.changed()
   }
