@@ -3,8 +3,9 @@ import type { BinaryNode } from '@whiskeysockets/baileys'
 import { randomBytes } from 'node:crypto'
 import type { EdgeConnection } from './edge-server.js'
 import { PhoneCrypto, createPhoneSecrets } from './phone-crypto.js'
-import type { AccountRecord, DeviceRecord, WorldState } from './state.js'
-import type { SandboxStore } from './store.js'
+import type { AccountRecord, DeviceRecord, ReceiptRecord, ReceivedRecord, WorldState } from './state.js'
+import { isEmpty, noChanges, phoneKeyId } from './store.js'
+import type { SandboxStore, WorldChanges } from './store.js'
 
 /** Tunables of a sandbox instance. */
 export interface SandboxConfig {
@@ -14,6 +15,8 @@ export interface SandboxConfig {
   historySync: boolean;
   /** Media host `host:port`, filled once it listens. */
   mediaHost: string;
+  /** Most received messages and receipts a virtual phone keeps (the oldest are dropped). */
+  inboxLimit: number;
 }
 
 /** Per-account fault switches. */
@@ -34,7 +37,9 @@ export class SandboxCore {
   readonly presenceSubs = new Map<string, Set<string>>()
   readonly presence = new Map<string, { type: string; last: number }>()
   private readonly phones = new Map<string, PhoneCrypto>()
-  private saveScheduled = false
+  private changes: WorldChanges = noChanges()
+  private flushTimer?: NodeJS.Immediate
+  private closed = false
   private idCounter = 0
 
   constructor (
@@ -43,17 +48,73 @@ export class SandboxCore {
     readonly config: SandboxConfig
   ) {}
 
-  /** Schedules a persist of the world (coalesced within one tick). */
-  save (): void {
-    if (this.saveScheduled) return
-    this.saveScheduled = true
-    setImmediate(() => this.flush())
+  /**
+   * Persists what changed since the last flush, in one store commit; the `touch*` methods mark records
+   * and schedule this for the end of the tick, so a burst of changes costs one commit.
+   */
+  flush (): void {
+    if (this.flushTimer) clearImmediate(this.flushTimer)
+    this.flushTimer = undefined
+    if (this.closed || isEmpty(this.changes)) return
+    const changes = this.changes
+    this.changes = noChanges()
+    this.store.commit(this.world, changes)
   }
 
-  /** Persists the world now. */
-  flush (): void {
-    this.saveScheduled = false
-    this.store.save(this.world)
+  /** Flushes a last time; later changes stay in memory (a stopped sandbox may still finish decrypting). */
+  close (): void {
+    this.flush()
+    this.closed = true
+  }
+
+  private changed (): void {
+    this.flushTimer ??= setImmediate(() => this.flush())
+  }
+
+  /** An account's own fields changed (profile, phone creds, blocklist, picture). */
+  touchAccount (pn: string): void {
+    this.changes.accounts.add(pn)
+    this.changed()
+  }
+
+  /** A device was added, changed or removed. */
+  touchDevice (pn: string, device: number): void {
+    this.changes.devices.add(`${pn}/${device}`)
+    this.changed()
+  }
+
+  /** Signal keys of a virtual phone were set or removed. */
+  touchPhoneKeys (pn: string, type: string, ids: Iterable<string>): void {
+    for (const id of ids) this.changes.phoneKeys.set(phoneKeyId(pn, type, id), [pn, type, id])
+    this.changed()
+  }
+
+  /** A group was created or changed. */
+  touchGroup (id: string): void {
+    this.changes.groups.add(id)
+    this.changed()
+  }
+
+  /** A media record was added. */
+  touchMedia (path: string): void {
+    this.changes.media.add(path)
+    this.changed()
+  }
+
+  /** Records a message a virtual phone received, dropping the oldest beyond the inbox limit. */
+  addReceived (acc: AccountRecord, rec: ReceivedRecord): void {
+    acc.received.push(rec)
+    if (acc.received.length > this.config.inboxLimit) acc.received.splice(0, acc.received.length - this.config.inboxLimit)
+    this.changes.received.push([acc.pn, rec])
+    this.changed()
+  }
+
+  /** Records a receipt a virtual phone received, dropping the oldest beyond the inbox limit. */
+  addReceipt (acc: AccountRecord, rec: ReceiptRecord): void {
+    acc.receipts.push(rec)
+    if (acc.receipts.length > this.config.inboxLimit) acc.receipts.splice(0, acc.receipts.length - this.config.inboxLimit)
+    this.changes.receipts.push([acc.pn, rec])
+    this.changed()
   }
 
   /** A fresh stanza id. */
@@ -88,7 +149,9 @@ export class SandboxCore {
     }
     this.world.accounts[pn] = acc
     this.world.lids[lid] = pn
-    this.save()
+    this.touchAccount(pn)
+    this.touchDevice(pn, 0)
+    for (const [type, bucket] of Object.entries(secrets.keys)) this.touchPhoneKeys(pn, type, Object.keys(bucket))
     return acc
   }
 
@@ -105,7 +168,7 @@ export class SandboxCore {
   phoneCrypto (acc: AccountRecord): PhoneCrypto {
     let c = this.phones.get(acc.pn)
     if (!c) {
-      c = new PhoneCrypto(acc.phone, () => this.save())
+      c = new PhoneCrypto(acc.phone, (type, ids) => this.touchPhoneKeys(acc.pn, type, ids))
       this.phones.set(acc.pn, c)
     }
     return c
@@ -140,9 +203,12 @@ export class SandboxCore {
       return
     }
     if (!queue) return
-    const key = jidEncode(pn, 's.whatsapp.net', device);
-    (this.world.queues[key] ??= []).push({ node: encodeBinaryNode(node) })
-    this.save()
+    const key = jidEncode(pn, 's.whatsapp.net', device)
+    const bytes = Buffer.from(encodeBinaryNode(node))
+    const pending = (this.world.queues[key] ??= [])
+    pending.push({ node: bytes })
+    this.changes.queue.push({ op: 'push', device: key, node: bytes })
+    this.changed()
   }
 
   /** Removes and returns the queued stanzas of a device. */
@@ -150,7 +216,10 @@ export class SandboxCore {
     const key = jidEncode(pn, 's.whatsapp.net', device)
     const items = this.world.queues[key] ?? []
     delete this.world.queues[key]
-    if (items.length) this.save()
+    if (items.length) {
+      this.changes.queue.push({ op: 'drain', device: key })
+      this.changed()
+    }
     const out: BinaryNode[] = []
     for (const it of items) out.push(await decodeBinaryNode(Buffer.from(it.node)))
     return out

@@ -70,8 +70,11 @@ export function bundleNode (core: SandboxCore, acc: AccountRecord, dev: DeviceRe
       ]
     })
     delete k.preKeys[preId]
-    if (dev.kind === 'phone') refillPreKeys(acc.phone, k)
-    core.save()
+    core.touchDevice(acc.pn, dev.id)
+    if (dev.kind === 'phone') {
+      core.touchPhoneKeys(acc.pn, 'pre-key', refillPreKeys(acc.phone, k))
+      core.touchAccount(acc.pn)
+    }
   }
   return { tag: 'user', attrs: { jid }, content }
 }
@@ -115,7 +118,7 @@ export function handleEncryptIq (core: SandboxCore, pn: string, device: number, 
     const value = getBinaryNodeChildBuffer(k, 'value')
     if (value) me.keys.preKeys[String(id)] = Buffer.from(value)
   }
-  core.save()
+  core.touchDevice(pn, device)
   return undefined
 }
 

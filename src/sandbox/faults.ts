@@ -1,5 +1,7 @@
 import type { AckPolicy, SandboxCore } from './core.js'
 import type { EdgeConnection, EdgeServer } from './edge-server.js'
+import { SandboxError } from './errors.js'
+import { parseQr } from './pairing.js'
 import type { Pairing } from './pairing.js'
 
 /**
@@ -11,6 +13,10 @@ import type { Pairing } from './pairing.js'
  * - `drop`: the TCP connection is cut (428 connectionClosed)
  * - `ack-delay` / `ack-withhold` / `ack-error` / `ack-normal`: how message acks are answered
  * - `qr-expire`: unpaired clients get an empty ref list ("QR refs attempts ended", 408)
+ *
+ * A number (`pn` or `pn@s.whatsapp.net`) targets every connection of it, a device jid
+ * (`pn:3@s.whatsapp.net`, `lid:3@lid`) only that device's. `qr-expire` takes the QR string a client
+ * shows (only that connection), or an empty target (every unpaired connection).
  */
 export type FaultKind =
   | 'restart'
@@ -39,12 +45,16 @@ export function applyFault (
   opts: AckPolicy & { reason?: string } = {}
 ): number {
   if (kind === 'qr-expire') {
-    const pending = [...edge.connections].filter(c => !c.loggedIn && c.refs.length > 0)
+    const qr = target ? parseQr(target) : undefined
+    const pending = [...edge.connections].filter(
+      c => !c.closed && !c.loggedIn && c.refs.length > 0 && (!qr || (c.refs.includes(qr.ref) && !!c.clientStatic?.equals(qr.noiseKey)))
+    )
+    if (qr && !pending.length) throw new SandboxError('no_qr_client', 'no connected client shows this QR')
     for (const c of pending) pairing.expireQr(c)
     return pending.length
   }
-  const r = core.resolve(target.includes('@') ? target : `${target.replace(/\D/g, '')}@s.whatsapp.net`)
-  if (!r) throw new Error(`unknown target ${target}`)
+  const r = core.resolve(target.includes('@') ? target : `${target.replace(/[^\d:]/g, '')}@s.whatsapp.net`)
+  if (!r) throw new SandboxError('unknown_target', `unknown target ${target}`)
   const pn = r.acc.pn
   if (kind.startsWith('ack-')) {
     if (kind === 'ack-normal') core.ackPolicies.delete(pn)
@@ -55,7 +65,7 @@ export function applyFault (
   }
   const byDevice = target.includes(':')
   const conns: EdgeConnection[] = [...edge.connections].filter(
-    c => c.pn === pn && c.loggedIn && (!byDevice || c.device === r.device)
+    c => !c.closed && c.pn === pn && c.loggedIn && (!byDevice || c.device === r.device)
   )
   for (const c of conns) {
     switch (kind) {
@@ -67,7 +77,7 @@ export function applyFault (
         break
       case 'logout':
         delete r.acc.devices[String(c.device)]
-        core.save()
+        core.touchDevice(pn, c.device ?? 0)
         c.streamError('401', { tag: 'conflict', attrs: { type: 'device_removed' } })
         break
       case 'failure':

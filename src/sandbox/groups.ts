@@ -75,7 +75,7 @@ export class Groups {
       members
     }
     this.core.world.groups[id] = g
-    this.core.save()
+    this.core.touchGroup(g.id)
     this.notify(g, ownerPn, { tag: 'create', attrs: {}, content: [this.groupNode(g)] })
     return g
   }
@@ -124,7 +124,7 @@ export class Groups {
         g.subject = nodeText(child)
         g.subjectOwner = pn
         g.subjectTime = unixNow()
-        this.core.save()
+        this.core.touchGroup(g.id)
         this.notify(g, pn, { tag: 'subject', attrs: { subject: g.subject, s_o: pnJid(pn), s_t: String(g.subjectTime) } })
         return undefined
       case 'description': {
@@ -133,7 +133,7 @@ export class Groups {
         g.descId = child.attrs.id ?? this.core.nextId()
         g.descOwner = pn
         g.descTime = unixNow()
-        this.core.save()
+        this.core.touchGroup(g.id)
         const content = g.desc !== undefined ? [{ tag: 'body', attrs: {}, content: Buffer.from(g.desc) }] : undefined
         this.notify(g, pn, { tag: 'description', attrs: { id: g.descId }, content })
         return undefined
@@ -141,7 +141,7 @@ export class Groups {
       case 'invite':
         if (iq.attrs.type === 'set') {
           g.inviteCode = randomBytes(16).toString('base64url').slice(0, 22)
-          this.core.save()
+          this.core.touchGroup(g.id)
         }
         return [{ tag: 'invite', attrs: { code: g.inviteCode } }]
       default:
@@ -150,7 +150,7 @@ export class Groups {
     if (SETTINGS.includes(child.tag)) {
       if (child.tag.endsWith('announcement')) g.announce = child.tag === 'announcement'
       else g.restrict = child.tag === 'locked'
-      this.core.save()
+      this.core.touchGroup(g.id)
       this.notify(g, pn, { tag: child.tag, attrs: {} })
       return undefined
     }
@@ -182,7 +182,7 @@ export class Groups {
       affected.push(r.acc.pn)
       results.push({ tag: 'participant', attrs: { jid: pnJid(r.acc.pn) } })
     }
-    this.core.save()
+    this.core.touchGroup(g.id)
     if (affected.length) {
       const removed = child.tag === 'remove' ? affected : []
       this.notify(g, actor, { tag: child.tag, attrs: {}, content: this.participantNodes(affected) }, removed)
@@ -205,7 +205,7 @@ export class Groups {
           const g = this.core.world.groups[gn.attrs.id ?? '']
           if (!g || !g.members.some(m => m.pn === pn)) continue
           g.members = g.members.filter(m => m.pn !== pn)
-          this.core.save()
+          this.core.touchGroup(g.id)
           this.notify(g, pn, { tag: 'remove', attrs: {}, content: this.participantNodes([pn]) }, [pn])
         }
         return undefined
@@ -216,7 +216,7 @@ export class Groups {
         if (iq.attrs.type === 'get') return [this.groupNode(g)]
         if (!g.members.some(m => m.pn === pn)) {
           g.members.push({ pn, admin: null })
-          this.core.save()
+          this.core.touchGroup(g.id)
           this.notify(g, pn, { tag: 'add', attrs: { reason: 'invite' }, content: this.participantNodes([pn]) })
         }
         return [{ tag: 'group', attrs: { jid: g.id } }]

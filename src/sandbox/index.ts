@@ -18,9 +18,11 @@ import { PhoneHub } from './phone-hub.js'
 import { VirtualPhone } from './phones.js'
 import { Router } from './router.js'
 import { login } from './session.js'
-import { DirStore, MemoryStore } from './store.js'
+import { DirStore } from './dir-store.js'
+import { MemoryStore } from './store.js'
 import type { SandboxStore } from './store.js'
 import { installSandboxTrust } from './trust.js'
+import { SandboxError } from './errors.js'
 
 export { installSandboxTrust, sandboxRootPublicKey } from './trust.js'
 export { VirtualPhone } from './phones.js'
@@ -28,8 +30,12 @@ export type { PhoneMessage, PhoneSendOptions } from './phones.js'
 export type { PhoneSignal } from './phone-hub.js'
 export type { PairResult } from './pairing.js'
 export type { FaultKind } from './faults.js'
-export type { SandboxStore } from './store.js'
-export { MemoryStore, DirStore } from './store.js'
+export type { SandboxStore, WorldChanges } from './store.js'
+export { MemoryStore } from './store.js'
+export { DirStore } from './dir-store.js'
+export type { StoreStats } from './dir-store.js'
+export { SandboxError } from './errors.js'
+export type { SandboxErrorKind } from './errors.js'
 export type { WorldState } from './state.js'
 
 /** Options of {@link Sandbox.start}. */
@@ -38,7 +44,7 @@ export interface SandboxOptions {
   port?: number;
   /** Bind address (default 127.0.0.1). */
   host?: string;
-  /** Persist the world in this folder (survives restarts); in memory when omitted. */
+  /** Persist the world in this folder (`world.db`, `media/`; survives restarts); in memory when omitted. */
   dataDir?: string;
   /** Custom store (overrides dataDir). */
   store?: SandboxStore;
@@ -46,6 +52,8 @@ export interface SandboxOptions {
   qrRefs?: number;
   /** Send a history sync on the first login after pairing (default true). */
   historySync?: boolean;
+  /** Most received messages and receipts each virtual phone keeps, oldest dropped first (default 1000 each). */
+  inboxLimit?: number;
   /** Leave Baileys' trust anchor alone (default: {@link installSandboxTrust} is called). */
   skipTrustInstall?: boolean;
 }
@@ -69,6 +77,8 @@ export class Sandbox {
   private readonly media: MediaHost
   private readonly handlers: Record<string, IqHandler>
   private dispatcher?: UndiciAgent
+  /** A store the sandbox opened itself (from `dataDir`), closed on stop. */
+  private ownStore?: SandboxStore
   /** `ws://host:port/ws/chat` once started. */
   wsUrl = ''
 
@@ -91,13 +101,16 @@ export class Sandbox {
   /** Starts a sandbox (WebSocket edge + HTTPS media host). */
   static async start (opts: SandboxOptions = {}): Promise<Sandbox> {
     if (!opts.skipTrustInstall) installSandboxTrust()
-    const store = opts.store ?? (opts.dataDir ? new DirStore(opts.dataDir) : new MemoryStore())
+    const own = opts.store ? undefined : opts.dataDir ? new DirStore(opts.dataDir) : new MemoryStore()
+    const store = opts.store ?? own!
     const core = new SandboxCore(store.load(), store, {
       qrRefs: opts.qrRefs ?? 6,
       historySync: opts.historySync ?? true,
-      mediaHost: ''
+      mediaHost: '',
+      inboxLimit: Math.max(1, opts.inboxLimit ?? 1000)
     })
     const sb = new Sandbox(core)
+    sb.ownStore = own
     const host = opts.host ?? '127.0.0.1'
     core.config.mediaHost = await sb.media.listen(host)
     const port = await sb.edge.listen(opts.port ?? 0, host)
@@ -110,7 +123,8 @@ export class Sandbox {
     await this.edge.close()
     await this.media.close()
     await this.dispatcher?.close()
-    this.core.flush()
+    this.core.close()
+    this.ownStore?.close?.()
   }
 
   /** PEM of the media host's self-signed certificate (its own CA). */
@@ -141,14 +155,17 @@ export class Sandbox {
   /** Creates (or returns) the virtual phone of a number. */
   createPhone (pn: string, pushName?: string): VirtualPhone {
     const acc = this.core.ensureAccount(pn.replace(/\D/g, ''), pushName)
-    if (pushName) acc.pushName = pushName
+    if (pushName && pushName !== acc.pushName) {
+      acc.pushName = pushName
+      this.core.touchAccount(acc.pn)
+    }
     return this.phone(acc.pn)
   }
 
   /** The virtual phone of an existing number (every account has one, also those with companions). */
   phone (pnOrJid: string): VirtualPhone {
     const r = this.core.resolve(pnOrJid.includes('@') ? pnOrJid : pnJid(pnOrJid))
-    if (!r) throw new Error(`unknown number ${pnOrJid}`)
+    if (!r) throw new SandboxError('unknown_number', `unknown number ${pnOrJid}`)
     return new VirtualPhone({ core: this.core, hub: this.hub, router: this.router, media: this.media }, r.acc.pn)
   }
 
@@ -162,7 +179,10 @@ export class Sandbox {
     return this.pairing.completePairingCode(code, pn?.replace(/\D/g, ''))
   }
 
-  /** Triggers a fault on every live connection of a number or device jid. */
+  /**
+   * Triggers a fault on every live connection of a number, on one device (device jid), or for
+   * `qr-expire` on the client showing a QR string (every unpaired client when the target is empty).
+   */
   fault (target: string, kind: FaultKind, opts: AckPolicy & { reason?: string } = {}): number {
     return applyFault({ core: this.core, edge: this.edge, pairing: this.pairing }, target, kind, opts)
   }

@@ -48,7 +48,7 @@ export function baseIqHandlers (core: SandboxCore, pairing: Pairing): Record<str
       const acc = me(conn)
       if (remove && acc && conn.device) {
         delete acc.devices[String(conn.device)]
-        core.save()
+        core.touchDevice(acc.pn, conn.device)
       }
       return undefined
     },
@@ -84,7 +84,7 @@ export function baseIqHandlers (core: SandboxCore, pairing: Pairing): Record<str
         if (acc && !iq.attrs.target) {
           if (pic?.content instanceof Uint8Array) acc.picture = { id: String(Date.now()), data: Buffer.from(pic.content) }
           else delete acc.picture
-          core.save()
+          core.touchAccount(acc.pn)
         }
         return undefined
       }
@@ -107,7 +107,7 @@ export function baseIqHandlers (core: SandboxCore, pairing: Pairing): Record<str
       if (jid) {
         acc.blocklist = acc.blocklist.filter(j => j !== jid)
         if (item?.attrs.action === 'block') acc.blocklist.push(jid)
-        core.save()
+        core.touchAccount(acc.pn)
       }
       return undefined
     },
@@ -117,7 +117,7 @@ export function baseIqHandlers (core: SandboxCore, pairing: Pairing): Record<str
       const s = getBinaryNodeChild(iq, 'status')
       if (acc && s) {
         acc.status = nodeText(s)
-        core.save()
+        core.touchAccount(acc.pn)
       }
       return undefined
     }

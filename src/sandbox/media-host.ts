@@ -44,7 +44,7 @@ export class MediaHost {
     const path = `/v/t62.sandbox/${mediaType}/${randomBytes(12).toString('hex')}.enc`
     this.core.store.putBlob(path, data)
     this.core.world.media[path] = { size: data.length, mediaType }
-    this.core.save()
+    this.core.touchMedia(path)
     return path
   }
 

@@ -18,6 +18,7 @@ import type { SandboxCore } from './core.js'
 import { allocateDeviceId, lidJid, phoneIdentity, pnJid } from './directory.js'
 import type { EdgeConnection } from './edge-server.js'
 import type { AccountRecord } from './state.js'
+import { SandboxError } from './errors.js'
 
 /** Parsed fields of a Baileys rc14 QR string. */
 export interface QrData {
@@ -32,7 +33,7 @@ export interface QrData {
 export function parseQr (qr: string): QrData {
   const csv = qr.includes('#') ? qr.slice(qr.indexOf('#') + 1) : qr
   const [ref, noise, identity, adv, platform] = csv.split(',')
-  if (!ref || !noise || !identity || !adv) throw new Error(`not a WhatsApp pairing QR: ${qr}`)
+  if (!ref || !noise || !identity || !adv) throw new SandboxError('invalid_qr', `not a WhatsApp pairing QR: ${qr}`)
   return {
     ref,
     noiseKey: Buffer.from(noise, 'base64'),
@@ -91,7 +92,7 @@ export class Pairing {
   async scanQr (connections: Iterable<EdgeConnection>, qr: string, pn: string): Promise<PairResult> {
     const data = parseQr(qr)
     const conn = [...connections].find(c => !c.closed && c.refs.includes(data.ref) && c.clientStatic?.equals(data.noiseKey))
-    if (!conn?.registration) throw new Error('no connected client shows this QR')
+    if (!conn?.registration) throw new SandboxError('no_qr_client', 'no connected client shows this QR')
     return this.pairSuccess(conn, this.core.ensureAccount(pn), data.advSecret, data.platform)
   }
 
@@ -119,7 +120,7 @@ export class Pairing {
     const find = () => (pn ? this.codes.get(pn) : this.codes.size === 1 ? [...this.codes.values()][0] : undefined)
     for (let waited = 0; !find() && waited < waitMs; waited += 20) await new Promise(resolve => setTimeout(resolve, 20))
     const pending = find()
-    if (!pending || pending.conn.closed) throw new Error(`no pending pairing-code request${pn ? ` for ${pn}` : ''}`)
+    if (!pending || pending.conn.closed) throw new SandboxError('no_pairing_request', `no pending pairing-code request${pn ? ` for ${pn}` : ''}`)
     const acc = this.core.ensureAccount(pending.pn)
     const w = pending.wrappedCompanionEph
     const key = await derivePairingCodeKey(code, w.subarray(0, 32))
@@ -197,7 +198,7 @@ export class Pairing {
       },
       createdAt: unixNow()
     }
-    this.core.save()
+    this.core.touchDevice(acc.pn, id)
     const iqId = this.core.nextId()
     const result: PairResult = { jid: pnJid(acc.pn, id), lid: lidJid(acc, id), device: id }
     const done = new Promise<PairResult>(resolve => this.awaitingSign.set(iqId, { conn, done: () => resolve(result) }))
@@ -226,11 +227,13 @@ export class Pairing {
     this.awaitingSign.delete(iq.attrs.id!)
     const sign = getBinaryNodeChild(iq, 'pair-device-sign')
     const ident = getBinaryNodeChildBuffer(sign, 'device-identity')
-    const dev = Object.values(this.core.world.accounts)
-      .flatMap(a => Object.values(a.devices))
-      .find(d => !!d.noiseKey && !!conn.clientStatic?.equals(d.noiseKey) && !d.account)
-    if (dev && ident) dev.account = Buffer.from(ident)
-    this.core.save()
+    const owner = Object.values(this.core.world.accounts)
+      .flatMap(acc => Object.values(acc.devices).map(dev => ({ acc, dev })))
+      .find(({ dev }) => !!dev.noiseKey && !!conn.clientStatic?.equals(dev.noiseKey) && !dev.account)
+    if (owner && ident) {
+      owner.dev.account = Buffer.from(ident)
+      this.core.touchDevice(owner.acc.pn, owner.dev.id)
+    }
     conn.streamError('515')
     pending.done()
     return true

@@ -39,19 +39,25 @@ export function createPhoneSecrets (): { secrets: PhoneSecrets; published: Publi
   return { secrets, published }
 }
 
-/** Tops the phone's one-time prekeys back up to {@link PHONE_PREKEYS}. */
-export function refillPreKeys (secrets: PhoneSecrets, published: PublishedKeys): void {
+/** Tops the phone's one-time prekeys back up to {@link PHONE_PREKEYS}; returns the new key ids. */
+export function refillPreKeys (secrets: PhoneSecrets, published: PublishedKeys): string[] {
   const creds = secrets.creds as AuthenticationCreds
   const store = (secrets.keys['pre-key'] ??= {})
+  const added: string[] = []
   while (Object.keys(published.preKeys).length < PHONE_PREKEYS) {
-    const id = creds.nextPreKeyId++
+    const id = String(creds.nextPreKeyId++)
     const pair = Curve.generateKeyPair()
-    store[String(id)] = pair
-    published.preKeys[String(id)] = Buffer.from(pair.public)
+    store[id] = pair
+    published.preKeys[id] = Buffer.from(pair.public)
+    added.push(id)
   }
+  return added
 }
 
-const makeKeyStore = (secrets: PhoneSecrets, onChange: () => void): SignalKeyStore => ({
+/** Told which keys of a type were set or removed. */
+export type KeysChanged = (type: string, ids: string[]) => void
+
+const makeKeyStore = (secrets: PhoneSecrets, onChange: KeysChanged): SignalKeyStore => ({
   get: async <T extends keyof SignalDataTypeMap>(type: T, ids: string[]) => {
     const bucket = secrets.keys[type] ?? {}
     const out: { [id: string]: SignalDataTypeMap[T] } = {}
@@ -64,12 +70,13 @@ const makeKeyStore = (secrets: PhoneSecrets, onChange: () => void): SignalKeySto
   set: async (data: SignalDataSet) => {
     for (const type of Object.keys(data) as (keyof SignalDataSet)[]) {
       const bucket = (secrets.keys[type] ??= {})
-      for (const [id, v] of Object.entries(data[type] ?? {})) {
+      const entries = Object.entries(data[type] ?? {})
+      for (const [id, v] of entries) {
         if (v === null || v === undefined) delete bucket[id]
         else bucket[id] = v
       }
+      onChange(type, entries.map(([id]) => id))
     }
-    onChange()
   }
 })
 
@@ -77,7 +84,7 @@ const makeKeyStore = (secrets: PhoneSecrets, onChange: () => void): SignalKeySto
 export class PhoneCrypto {
   readonly repo: SignalRepositoryWithLIDStore
 
-  constructor (secrets: PhoneSecrets, onChange: () => void) {
+  constructor (secrets: PhoneSecrets, onChange: KeysChanged) {
     const keys = addTransactionCapability(makeKeyStore(secrets, onChange), silent, {
       maxCommitRetries: 1,
       delayBetweenTriesMs: 10

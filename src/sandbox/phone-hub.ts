@@ -83,8 +83,7 @@ export class PhoneHub implements PhoneSink {
     if (result) rec.message = Buffer.from(proto.Message.encode(result).finish())
     const onlyKeyDistribution = result && Object.keys(stripEmpty(result)).every(k => k === 'senderKeyDistributionMessage' || k === 'messageContextInfo')
     if (onlyKeyDistribution && !rec.error) return
-    acc.received.push(rec)
-    this.core.save()
+    this.core.addReceived(acc, rec)
     this.events.emit('message', acc.pn, rec)
     const fromOther = author && author.acc.pn !== acc.pn
     if (this.autoReceipts && fromOther && author && stanza.attrs.category !== 'peer' && !rec.error) {
@@ -112,13 +111,12 @@ export class PhoneHub implements PhoneSink {
     const ids = [stanza.attrs.id ?? '']
     const list = getBinaryNodeChild(stanza, 'list')
     for (const it of getBinaryNodeChildren(list, 'item')) ids.push(it.attrs.id ?? '')
-    acc.receipts.push({
+    this.core.addReceipt(acc, {
       ids,
       from: this.normalize(stanza.attrs.participant ?? stanza.attrs.from),
       type: stanza.attrs.type ?? 'delivery',
       t: Number(stanza.attrs.t ?? unixNow())
     })
-    this.core.save()
     this.events.emit('receipt', acc.pn)
   }
 

@@ -8,6 +8,7 @@ import type { MediaHost } from './media-host.js'
 import type { PhoneHub, PhoneSignal } from './phone-hub.js'
 import type { Router } from './router.js'
 import type { AccountRecord, ReceiptRecord } from './state.js'
+import { SandboxError } from './errors.js'
 
 const silent = pino({ level: 'silent' })
 
@@ -58,7 +59,7 @@ export class VirtualPhone {
 
   private get acc (): AccountRecord {
     const a = this.deps.core.account(this.pn)
-    if (!a) throw new Error(`phone ${this.pn} no longer exists`)
+    if (!a) throw new SandboxError('unknown_number', `phone ${this.pn} no longer exists`)
     return a
   }
 
@@ -79,7 +80,7 @@ export class VirtualPhone {
 
   set pushName (name: string) {
     this.acc.pushName = name
-    this.deps.core.save()
+    this.deps.core.touchAccount(this.pn)
   }
 
   /** Everything this phone received so far, decoded. */
@@ -181,7 +182,7 @@ export class VirtualPhone {
     const base = { id, t: String(unixNow()), type, notify: me.pushName }
     if (isJidGroup(to)) {
       const g = core.world.groups[to]
-      if (!g) throw new Error(`unknown group ${to}`)
+      if (!g) throw new SandboxError('unknown_group', `unknown group ${to}`)
       for (const m of g.members) {
         const acc = core.account(m.pn)
         if (!acc) continue
@@ -191,7 +192,7 @@ export class VirtualPhone {
       return
     }
     const target = core.resolve(to)
-    if (!target) throw new Error(`unknown recipient ${to}`)
+    if (!target) throw new SandboxError('unknown_recipient', `unknown recipient ${to}`)
     const lid = to.endsWith('@lid')
     const fromAttrs: Record<string, string> = lid
       ? { from: lidJid(me), sender_pn: pnJid(me.pn), addressing_mode: 'lid' }

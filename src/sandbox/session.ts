@@ -30,7 +30,10 @@ export async function login (core: SandboxCore, conn: EdgeConnection, payload: p
   conn.pn = pn
   conn.device = device
   core.conns.set(`${pn}.${device}`, conn)
-  if (payload.pushName) acc.pushName = payload.pushName
+  if (payload.pushName && payload.pushName !== acc.pushName) {
+    acc.pushName = payload.pushName
+    core.touchAccount(pn)
+  }
   conn.send({
     tag: 'success',
     attrs: { t: String(unixNow()), lid: lidJid(acc, device), props: '1', abprops: '1', location: 'sandbox', creation: String(dev.createdAt) }
@@ -40,7 +43,7 @@ export async function login (core: SandboxCore, conn: EdgeConnection, payload: p
   conn.send({ tag: 'ib', attrs: { from: S_WHATSAPP_NET }, content: [{ tag: 'offline', attrs: { count: String(queued.length) } }] })
   if (!dev.historySent) {
     dev.historySent = true
-    core.save()
+    core.touchDevice(pn, device)
     if (core.config.historySync) conn.send(historySyncStanza(core, acc))
   }
 }
@@ -49,11 +52,6 @@ export async function login (core: SandboxCore, conn: EdgeConnection, payload: p
 export function historySyncStanza (core: SandboxCore, acc: AccountRecord): BinaryNode {
   const now = unixNow()
   const conversations: proto.IConversation[] = []
-  const mappings: proto.IPhoneNumberToLIDMapping[] = []
-  for (const peer of Object.values(core.world.accounts)) {
-    if (peer.pn === acc.pn) continue
-    mappings.push({ pnJid: pnJid(peer.pn), lidJid: lidJid(peer) })
-  }
   for (const rec of acc.received.slice(-20)) {
     if (!rec.message || !rec.chat) continue
     let conv = conversations.find(c => c.id === rec.chat)
@@ -93,6 +91,7 @@ export function historySyncStanza (core: SandboxCore, acc: AccountRecord): Binar
   for (const g of Object.values(core.world.groups)) {
     if (g.members.some(m => m.pn === acc.pn)) conversations.push({ id: g.id, name: g.subject, conversationTimestamp: g.creation, messages: [] })
   }
+  const mappings = contacts(core, acc, conversations).map(peer => ({ pnJid: pnJid(peer.pn), lidJid: lidJid(peer) }))
   const history = proto.HistorySync.encode({
     syncType: proto.HistorySync.HistorySyncType.INITIAL_BOOTSTRAP,
     conversations,
@@ -116,4 +115,26 @@ export function historySyncStanza (core: SandboxCore, acc: AccountRecord): Binar
     attrs: { from: pnJid(acc.pn), id: core.nextId(), t: String(now), type: 'text', category: 'peer', notify: acc.pushName },
     content: [{ tag: 'plaintext', attrs: {}, content: message }]
   }
+}
+
+/**
+ * The accounts a phone knows, as WhatsApp's own history sync has them: whoever it exchanged messages
+ * with (senders in its inbox, the chats synced) and the members of its groups. Not the whole world:
+ * every mapping costs the client a cache entry, and a world of N accounts would cost N² of them.
+ */
+function contacts (core: SandboxCore, acc: AccountRecord, conversations: proto.IConversation[]): AccountRecord[] {
+  const pns = new Set<string>()
+  const add = (jid: string | null | undefined): void => {
+    const r = core.resolve(jid ?? undefined)
+    if (r && r.acc.pn !== acc.pn) pns.add(r.acc.pn)
+  }
+  for (const rec of acc.received) {
+    add(rec.from)
+    add(rec.chat)
+  }
+  for (const c of conversations) add(c.id)
+  for (const g of Object.values(core.world.groups)) {
+    if (g.members.some(m => m.pn === acc.pn)) for (const m of g.members) add(pnJid(m.pn))
+  }
+  return [...pns].flatMap(pn => core.account(pn) ?? [])
 }

@@ -1,31 +1,71 @@
 import { BufferJSON } from '@whiskeysockets/baileys'
-import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync, fsyncSync, openSync, closeSync } from 'node:fs'
-import { join } from 'node:path'
-import { createHash } from 'node:crypto'
 import { emptyWorld } from './state.js'
-import type { WorldState } from './state.js'
+import type { ReceiptRecord, ReceivedRecord, WorldState } from './state.js'
+
+/** One step of a device's offline queue, in the order it happened. */
+export type QueueChange = { op: 'push'; device: string; node: Buffer } | { op: 'drain'; device: string }
+
+/**
+ * What changed in the world since the last commit. Record keys name records to rewrite from the
+ * in-memory world (or delete, when the record is gone); appends carry the new rows.
+ */
+export interface WorldChanges {
+  /** Account pns whose own fields (profile, phone creds, blocklist, picture) changed. */
+  accounts: Set<string>;
+  /** `pn/deviceId` of changed or removed devices. */
+  devices: Set<string>;
+  /** `[pn, type, id]` of changed or removed virtual-phone Signal keys, keyed by {@link phoneKeyId}. */
+  phoneKeys: Map<string, [string, string, string]>;
+  received: Array<[string, ReceivedRecord]>;
+  receipts: Array<[string, ReceiptRecord]>;
+  groups: Set<string>;
+  media: Set<string>;
+  queue: QueueChange[];
+}
+
+/** A fresh, empty change set. */
+export const noChanges = (): WorldChanges => ({
+  accounts: new Set(),
+  devices: new Set(),
+  phoneKeys: new Map(),
+  received: [],
+  receipts: [],
+  groups: new Set(),
+  media: new Set(),
+  queue: []
+})
+
+/** Map key of one virtual-phone Signal key. */
+export const phoneKeyId = (pn: string, type: string, id: string): string => `${pn}\u0000${type}\u0000${id}`
+
+/** Whether a change set is empty. */
+export const isEmpty = (c: WorldChanges): boolean =>
+  !c.accounts.size && !c.devices.size && !c.phoneKeys.size && !c.received.length && !c.receipts.length &&
+  !c.groups.size && !c.media.size && !c.queue.length
 
 /** Where the sandbox keeps its world and media blobs. */
 export interface SandboxStore {
   /** Loads the persisted world, or a fresh one. */
   load(): WorldState;
-  /** Persists the whole world (called after mutations). */
-  save(world: WorldState): void;
+  /** Persists what changed (called once per tick at most, and on stop). */
+  commit(world: WorldState, changes: WorldChanges): void;
   putBlob(path: string, data: Buffer): void;
   getBlob(path: string): Buffer | undefined;
+  /** Releases files; the store is not used afterwards. */
+  close?(): void;
 }
 
-/** Keeps everything in memory (tests). */
+/** Keeps everything in memory (tests); a sandbox started again on the same store sees a copy of the world. */
 export class MemoryStore implements SandboxStore {
   private readonly blobs = new Map<string, Buffer>()
-  private snapshot?: string
+  private world?: WorldState
 
   load (): WorldState {
-    return this.snapshot ? (JSON.parse(this.snapshot, BufferJSON.reviver) as WorldState) : emptyWorld()
+    return this.world ? (JSON.parse(JSON.stringify(this.world, BufferJSON.replacer), BufferJSON.reviver) as WorldState) : emptyWorld()
   }
 
-  save (world: WorldState): void {
-    this.snapshot = JSON.stringify(world, BufferJSON.replacer)
+  commit (world: WorldState): void {
+    this.world = world
   }
 
   putBlob (path: string, data: Buffer): void {
@@ -34,53 +74,5 @@ export class MemoryStore implements SandboxStore {
 
   getBlob (path: string): Buffer | undefined {
     return this.blobs.get(path)
-  }
-}
-
-const writeAtomic = (file: string, data: string | Buffer): void => {
-  const tmp = `${file}.${process.pid}.tmp`
-  writeFileSync(tmp, data)
-  const fd = openSync(tmp, 'r')
-  try {
-    fsyncSync(fd)
-  } finally {
-    closeSync(fd)
-  }
-  renameSync(tmp, file)
-}
-
-/** Persists the world as `world.json` and media blobs as files in a data folder. */
-export class DirStore implements SandboxStore {
-  private readonly mediaDir: string
-
-  constructor (private readonly dir: string) {
-    this.mediaDir = join(dir, 'media')
-    mkdirSync(this.mediaDir, { recursive: true })
-  }
-
-  private get worldFile (): string {
-    return join(this.dir, 'world.json')
-  }
-
-  load (): WorldState {
-    if (!existsSync(this.worldFile)) return emptyWorld()
-    return JSON.parse(readFileSync(this.worldFile, 'utf8'), BufferJSON.reviver) as WorldState
-  }
-
-  save (world: WorldState): void {
-    writeAtomic(this.worldFile, JSON.stringify(world, BufferJSON.replacer))
-  }
-
-  private blobFile (path: string): string {
-    return join(this.mediaDir, createHash('sha256').update(path).digest('hex'))
-  }
-
-  putBlob (path: string, data: Buffer): void {
-    writeAtomic(this.blobFile(path), data)
-  }
-
-  getBlob (path: string): Buffer | undefined {
-    const f = this.blobFile(path)
-    return existsSync(f) ? readFileSync(f) : undefined
   }
 }
