@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net'
 import path from 'node:path'
 import { createApp } from './app.js'
 import type { Config } from './config.js'
+import { acquireDataDirLock } from './db/data-dir-lock.js'
 import { openDatabase, type Database } from './db/database.js'
 import { migrate } from './db/migrate.js'
 import { UsersRepo } from './db/repos/users.js'
@@ -14,6 +15,7 @@ import { AuthService } from './services/auth.js'
 import { HealthService } from './services/health.js'
 import { SandboxService } from './services/sandbox.js'
 import { SessionsService } from './services/sessions.js'
+import { resolveTokenSecret } from './services/token-secret.js'
 import { UsersService } from './services/users.js'
 import { WebhookConfigService } from './services/webhook-config.js'
 import { createLogger, type Logger } from './util/logger.js'
@@ -49,7 +51,14 @@ const SANDBOX_PAIR_DELAY_MS = 300
  */
 export async function startServer (config: Config, logger: Logger = createLogger(config.logLevel)): Promise<RunningServer> {
   silenceLibsignalConsole(logger)
-  const db = openDatabase(config.dataDir)
+  const lock = acquireDataDirLock(config.dataDir)
+  let db: Database
+  try {
+    db = openDatabase(config.dataDir)
+  } catch (err) {
+    lock.release()
+    throw err
+  }
   const { applied } = migrate(db)
   if (applied.length > 0) logger.info({ applied }, 'database migrated')
   const adminToken = resolveAdminToken(config.adminToken, config.dataDir, logger)
@@ -75,7 +84,7 @@ export async function startServer (config: Config, logger: Logger = createLogger
     queryTimeoutMs: config.waQueryTimeoutMs,
     connectTimeoutMs: 20_000
   })
-  const auth = new AuthService(usersRepo, adminToken)
+  const auth = new AuthService(usersRepo, adminToken, resolveTokenSecret(config.tokenSecret, config.dataDir, logger))
   const users = new UsersService(usersRepo, auth, registry)
   const health = new HealthService(db, usersRepo, registry)
   const webhooks = new WebhookConfigService(usersRepo, auth)
@@ -115,6 +124,7 @@ export async function startServer (config: Config, logger: Logger = createLogger
       await registry.closeAll()
       await sandbox?.stop()
       db.close()
+      lock.release()
       logger.info('server stopped')
     })()
     return await closing
