@@ -44,7 +44,14 @@ function tighten (file: string, mode: number): void {
  * created 0600 instead.
  */
 export function ensureDataDir (dataDir: string): void {
-  const stats = statOrUndefined(dataDir)
+  let stats: Stats | undefined
+  try {
+    stats = statOrUndefined(dataDir)
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? String(err)
+    const why = code === 'ENOTDIR' ? 'a part of its path is a file, not a folder' : `it cannot be looked up (${code})`
+    throw new DataFileError(dataDir, `DATA_DIR ${dataDir} cannot be used: ${why}; fix the path's owner or mode, or point DATA_DIR elsewhere`)
+  }
   if (stats === undefined) {
     try {
       mkdirSync(dataDir, { recursive: true, mode: 0o700 })
