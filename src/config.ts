@@ -13,6 +13,8 @@ export interface Config {
   readonly dataDir: string
   /** Admin token from the environment; `undefined` means "generate one in DATA_DIR/admin-token". */
   readonly adminToken: string | undefined
+  /** Key for hashing user tokens; `undefined` means "generate one in DATA_DIR/token-secret". */
+  readonly tokenSecret: string | undefined
   readonly logLevel: LogLevel
   readonly waMode: WaMode
   /** Largest accepted request body, in bytes. */
@@ -93,6 +95,14 @@ function adminToken (env: Env): string | undefined {
   return token
 }
 
+function tokenSecret (env: Env): string | undefined {
+  const secret = read(env, 'TOKEN_SECRET')
+  if (secret !== undefined && secret.length < 32) {
+    throw new ConfigError('TOKEN_SECRET must be at least 32 characters long (or unset it to have one generated)')
+  }
+  return secret
+}
+
 /**
  * Reads and validates the environment. This is the only place that reads `process.env`.
  * Throws {@link ConfigError} with a one-line message on the first invalid value.
@@ -104,6 +114,7 @@ export function loadConfig (env: Env = process.env): Config {
     host: read(env, 'HOST') ?? '0.0.0.0',
     dataDir: path.resolve(read(env, 'DATA_DIR') ?? './data'),
     adminToken: adminToken(env),
+    tokenSecret: tokenSecret(env),
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
     waMode: oneOf(env, 'WA_MODE', WA_MODES, 'live'),
     bodyLimitBytes: bodyLimit === undefined ? 100 * 1024 ** 2 : parseSize('BODY_LIMIT', bodyLimit),

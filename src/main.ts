@@ -1,4 +1,6 @@
 import { ConfigError, loadConfig, type Config } from './config.js'
+import { DataDirLockError } from './db/data-dir-lock.js'
+import { DataFileError } from './db/data-files.js'
 import { startServer } from './server.js'
 import { createLogger } from './util/logger.js'
 
@@ -33,6 +35,8 @@ try {
   process.on('SIGTERM', () => stop('SIGTERM'))
   process.on('SIGINT', () => stop('SIGINT'))
 } catch (err) {
-  logger.fatal({ err }, 'server failed to start')
+  // These messages already name the file and the fix; a stack trace would only bury them.
+  if (err instanceof DataFileError || err instanceof DataDirLockError) logger.fatal(err.message)
+  else logger.fatal({ err }, 'server failed to start')
   process.exit(1)
 }

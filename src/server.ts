@@ -1,6 +1,7 @@
 import path from 'node:path'
 import { createApp } from './app.js'
 import type { Config } from './config.js'
+import { acquireDataDirLock } from './db/data-dir-lock.js'
 import { openDatabase, type Database } from './db/database.js'
 import { migrate } from './db/migrate.js'
 import { UsersRepo } from './db/repos/users.js'
@@ -15,6 +16,7 @@ import { HealthService } from './services/health.js'
 import { SandboxService } from './services/sandbox.js'
 import { persistSessionMarks } from './services/session-marks.js'
 import { SessionsService } from './services/sessions.js'
+import { resolveTokenSecret } from './services/token-secret.js'
 import { UsersService } from './services/users.js'
 import { SubscriptionsService } from './services/subscriptions.js'
 import { createLogger, type Logger } from './util/logger.js'
@@ -55,7 +57,16 @@ const SANDBOX_PAIR_DELAY_MS = 300
 export async function startServer (config: Config, logger: Logger = createLogger(config.logLevel)): Promise<RunningServer> {
   silenceLibsignalConsole(logger)
   const life = new Lifecycle(logger)
+  try {
+    return await start(config, logger, life)
+  } catch (err) {
+    await life.stop()
+    throw err
+  }
+}
 
+async function start (config: Config, logger: Logger, life: Lifecycle): Promise<RunningServer> {
+  await life.add('data-dir lock', () => acquireDataDirLock(config.dataDir), lock => { lock.release() })
   const db = await life.add('database', () => {
     const opened = openDatabase(config.dataDir)
     const { applied } = migrate(opened)
@@ -88,10 +99,10 @@ export async function startServer (config: Config, logger: Logger = createLogger
     if (pruned > 0) logger.debug({ pruned }, 'forgot old sent messages')
   }, logger), p => { p.stop() })
 
-  const auth = new AuthService(usersRepo, adminToken)
+  const auth = new AuthService(usersRepo, adminToken, resolveTokenSecret(config.tokenSecret, config.dataDir, logger))
   const outbound = await life.add('outbound guard', () => new OutboundGuard({ allowPrivate: config.allowPrivateUrls }), async g => { await g.close() })
   const subscriptions = new SubscriptionsService(usersRepo, outbound)
-  const users = new UsersService(usersRepo, subscriptions, registry)
+  const users = new UsersService(usersRepo, auth, subscriptions, registry)
   const health = new HealthService(db, usersRepo, registry)
   const sessions = new SessionsService(registry, usersRepo, subscriptions, {
     connectWaitMs: config.connectWaitMs,

@@ -82,15 +82,24 @@ export class SandboxService {
 
   /**
    * Triggers a fault on the user's own connection (its device, not the other devices of the same
-   * number); the ack faults apply to the whole number.
+   * number; `qr-expire`: the connection showing the user's QR code); the ack faults apply to the
+   * whole number.
    */
   fault (userId: string, kind: string): Record<string, unknown> {
     const fault = FAULTS.get(kind)
     if (fault === undefined) throw new ValidationError(`invalid Kind: use one of ${[...FAULTS.keys()].join(', ')}`)
+    if (fault === 'qr-expire') return { Kind: kind, Connections: this.sandbox.fault(this.shownQr(this.userExists(userId)), fault) }
     const target = this.registry.deviceJid(this.userExists(userId))
-    if (fault !== 'qr-expire' && target === '') throw new SessionStateError('the user has no WhatsApp login to fault', this.registry.peek(userId).state)
-    const connections = this.sandbox.fault(fault === 'qr-expire' ? '' : target, fault)
-    return { Kind: kind, Connections: connections }
+    if (target === '') throw new SessionStateError('the user has no WhatsApp login to fault', this.registry.peek(userId).state)
+    return { Kind: kind, Connections: this.sandbox.fault(target, fault) }
+  }
+
+  /** The QR code the user's session shows now (the sandbox expires that connection's codes). */
+  private shownQr (userId: string): string {
+    const session = this.registry.find(userId)
+    const state = session?.state ?? 'disconnected'
+    if (session === undefined || state !== 'qr' || session.qr === '') throw new SessionStateError(`no QR code shown: the session is ${state}`, state)
+    return session.qr
   }
 
   private userExists (userId: string): string {

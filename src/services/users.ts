@@ -1,6 +1,7 @@
 import type { UserChanges, UserRow, UsersRepo } from '../db/repos/users.js'
 import { ConflictError, NotFoundError, ValidationError } from '../errors.js'
-import { hashToken, newToken, newUserId } from '../util/ids.js'
+import { newToken, newUserId } from '../util/ids.js'
+import type { AuthService } from './auth.js'
 import type { SessionPort } from './session-port.js'
 import type { SubscriptionsService } from './subscriptions.js'
 
@@ -36,9 +37,12 @@ export interface UserView {
 /** wuzapi's `s3_config` for a user without S3 (S3 upload is not supported yet). */
 export const S3_DISABLED = Object.freeze({ enabled: false, endpoint: '', region: '', bucket: '', access_key: '***', path_style: true, public_url: '', media_delivery: 'base64', retention_days: 30 })
 
-/** The token is never stored: lists show only its last four characters. */
+/** Tokens shorter than this get no hint: four characters would give away a quarter of it or more. */
+const TOKEN_HINT_MIN_LENGTH = 16
+
+/** The token is never stored: lists show only the last four characters of a long one. */
 function tokenHint (token: string): string {
-  return token.slice(-4)
+  return token.length < TOKEN_HINT_MIN_LENGTH ? '' : token.slice(-4)
 }
 
 function checkToken (token: string): void {
@@ -50,6 +54,7 @@ function checkToken (token: string): void {
 export class UsersService {
   constructor (
     private readonly users: UsersRepo,
+    private readonly auth: AuthService,
     private readonly subscriptions: SubscriptionsService,
     private readonly sessions: SessionPort
   ) {}
@@ -64,7 +69,7 @@ export class UsersService {
     const row: Parameters<UsersRepo['insert']>[0] = {
       id: newUserId(),
       name,
-      token_hash: hashToken(token),
+      ...this.auth.storedToken(token),
       token_hint: tokenHint(token),
       webhook: subscription.webhook ?? '',
       events: subscription.events ?? '',
@@ -72,7 +77,7 @@ export class UsersService {
       proxy_url: input.proxyConfig?.enabled === true ? input.proxyConfig.proxyURL ?? '' : '',
       history: input.history ?? 0
     }
-    if (this.users.byTokenHash(row.token_hash) !== undefined) throw new ConflictError('user with this token already exists')
+    if (this.auth.tokenOwner(token) !== undefined) throw new ConflictError('user with this token already exists')
     return { ...this.view(this.users.insert(row)), token }
   }
 
@@ -98,10 +103,9 @@ export class UsersService {
     const token = input.token?.trim()
     if (token !== undefined && token !== '') {
       checkToken(token)
-      const hash = hashToken(token)
-      const owner = this.users.byTokenHash(hash)
+      const owner = this.auth.tokenOwner(token)
       if (owner !== undefined && owner.id !== id) throw new ConflictError('user with this token already exists')
-      changes.token_hash = hash
+      Object.assign(changes, this.auth.storedToken(token))
       changes.token_hint = tokenHint(token)
     }
     if (Object.keys(changes).length === 0) throw new ValidationError('no fields to update')

@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
 
 /** A new user id: 16 random bytes as 32 hex characters, like wuzapi's. */
 export function newUserId (): string {
@@ -10,8 +10,16 @@ export function newToken (): string {
   return randomBytes(32).toString('base64url')
 }
 
-/** SHA-256 of a token as hex: what is stored and looked up instead of the token. */
-export function hashToken (token: string): string {
+/**
+ * HMAC-SHA256 of a token under the server's token secret, as hex: what is stored and looked up
+ * instead of the token. Without the secret, a stolen hash cannot be checked against guesses.
+ */
+export function hashToken (token: string, secret: string): string {
+  return createHmac('sha256', secret).update(token, 'utf8').digest('hex')
+}
+
+/** The plain SHA-256 hex that older versions stored; only read, to upgrade such rows. */
+export function legacyTokenHash (token: string): string {
   return createHash('sha256').update(token, 'utf8').digest('hex')
 }
 

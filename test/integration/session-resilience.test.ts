@@ -1,5 +1,5 @@
 import { rmSync } from 'node:fs'
-import { startTestServer, tempDataDir, type TestServer } from '../helpers/server.js'
+import { createUser, startTestServer, tempDataDir, type TestServer } from '../helpers/server.js'
 import { loginWithQr, recordSessionEvents, sandboxFault, startSandboxServer, waitForStatus } from '../helpers/session.js'
 
 describe('server restart', () => {
@@ -102,8 +102,23 @@ describe('faults follow the reconnect policy', () => {
     await server.api('POST', '/session/disconnect', { token: user.token })
   })
 
+  it('qr-expire: only the named user\'s QR codes run out; the session stops', async () => {
+    const [a, b] = [await createUser(server.api), await createUser(server.api)]
+    for (const u of [a, b]) expect((await server.api('POST', '/session/connect', { token: u.token, json: { Immediate: false } })).body.data.state).toBe('qr')
+    await sandboxFault(server, a.id, 'qr-expire')
+    const status = await waitForStatus(server, a.token, s => s.state === 'disconnected')
+    expect(status.lastError).toMatchObject({ message: 'QR code expired: nobody scanned it' })
+    expect((await server.api('GET', '/session/status', { token: b.token })).body.data.state).toBe('qr')
+    const again = await server.api('POST', '/sandbox/fault', { admin: true, json: { UserID: a.id, Kind: 'qr-expire' } })
+    expect(again.body).toMatchObject({ code: 409, reason: 'not_connected', state: 'disconnected' })
+    await server.api('POST', '/session/disconnect', { token: b.token })
+  })
+
   it('refuses unknown fault kinds and users', async () => {
     expect((await server.api('POST', '/sandbox/fault', { admin: true, json: { UserID: 'x', Kind: 'meteor' } })).body.error).toMatch(/^invalid Kind: use one of/)
+    for (const Kind of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) {
+      expect((await server.api('POST', '/sandbox/fault', { admin: true, json: { UserID: 'x', Kind } })).status).toBe(400)
+    }
     expect((await server.api('POST', '/sandbox/fault', { admin: true, json: { UserID: 'nobody', Kind: 'drop' } })).status).toBe(404)
     expect((await server.api('POST', '/sandbox/fault', { json: { UserID: 'nobody', Kind: 'drop' } })).status).toBe(401)
   })

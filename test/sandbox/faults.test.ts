@@ -8,7 +8,6 @@ import {
   pairClient,
   quietLibsignal,
   sandboxSocket,
-  unrefLongTimers,
   waitForUpdate
 } from '../../src/sandbox/testing.js'
 import type { PairedClient } from '../../src/sandbox/testing.js'
@@ -23,7 +22,7 @@ describe('sandbox faults on one connection', () => {
   const otherInbox = new Inbox()
   const otherCloses: Partial<ConnectionState>[] = []
   const socks: WASocket[] = []
-  const restore = [quietLibsignal(), unrefLongTimers()]
+  const restore = [quietLibsignal()]
 
   beforeAll(async () => {
     sb = await Sandbox.start()
@@ -93,7 +92,7 @@ describe('sandbox faults on one connection', () => {
 
 describe('sandbox errors callers can switch on', () => {
   let sb: Sandbox
-  const restore = [quietLibsignal(), unrefLongTimers()]
+  const restore = [quietLibsignal()]
 
   beforeAll(async () => {
     sb = await Sandbox.start()

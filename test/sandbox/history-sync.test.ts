@@ -2,7 +2,7 @@ import { getBinaryNodeChild, proto } from '@whiskeysockets/baileys'
 import type { BinaryNode } from '@whiskeysockets/baileys'
 import { inflateSync } from 'node:zlib'
 import { Sandbox } from '../../src/sandbox/index.js'
-import { pairClient, quietLibsignal, unrefLongTimers } from '../../src/sandbox/testing.js'
+import { pairClient, quietLibsignal } from '../../src/sandbox/testing.js'
 import type { PairedClient } from '../../src/sandbox/testing.js'
 
 const ME = '5511600000001'
@@ -21,7 +21,7 @@ function historyOf (node: BinaryNode): proto.HistorySync | undefined {
 describe('first-login history sync', () => {
   let sb: Sandbox
   const clients: PairedClient[] = []
-  const restore = [quietLibsignal(), unrefLongTimers()]
+  const restore = [quietLibsignal()]
 
   beforeAll(async () => {
     sb = await Sandbox.start()

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { DirStore, Sandbox } from '../../src/sandbox/index.js'
 import type { StoreStats } from '../../src/sandbox/index.js'
-import { pairClient, quietLibsignal, unrefLongTimers } from '../../src/sandbox/testing.js'
+import { pairClient, quietLibsignal } from '../../src/sandbox/testing.js'
 
 const A = '5511700000001'
 const B = '5511700000002'
@@ -13,7 +13,7 @@ const C = '5511700000003'
 describe('sandbox world store (world.db)', () => {
   const dirs: string[] = []
   const running: Sandbox[] = []
-  const restore = [quietLibsignal(), unrefLongTimers()]
+  const restore = [quietLibsignal()]
   const tempDir = (): string => {
     const d = mkdtempSync(join(tmpdir(), 'sandbox-store-'))
     dirs.push(d)

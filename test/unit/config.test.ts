@@ -36,3 +36,14 @@ describe('parseSize', () => {
     expect(parseSize('X', raw)).toBe(bytes)
   })
 })
+
+describe('TOKEN_SECRET', () => {
+  it('is read when at least 32 characters long, and left to the data folder when unset', () => {
+    expect(loadConfig({ TOKEN_SECRET: 'x'.repeat(32) }).tokenSecret).toBe('x'.repeat(32))
+    expect(loadConfig({}).tokenSecret).toBeUndefined()
+  })
+
+  it('refuses a shorter one with one clear line', () => {
+    expect(() => loadConfig({ TOKEN_SECRET: 'x'.repeat(31) })).toThrow('TOKEN_SECRET must be at least 32 characters long (or unset it to have one generated)')
+  })
+})

@@ -1,10 +1,14 @@
 import type { Database } from '../database.js'
 
+/** How `token_hash` was computed: HMAC-SHA256 under the token secret, or the older plain SHA-256. */
+export type TokenHashKind = 'hmac-sha256' | 'sha256'
+
 /** A users row as stored. */
 export interface UserRow {
   id: string
   name: string
   token_hash: string
+  token_hash_kind: TokenHashKind
   token_hint: string
   webhook: string
   events: string
@@ -17,12 +21,12 @@ export interface UserRow {
   updated_at: number
 }
 
-export type NewUser = Pick<UserRow, 'id' | 'name' | 'token_hash' | 'token_hint' | 'webhook' | 'events' | 'expiration' | 'proxy_url' | 'history'>
+export type NewUser = Pick<UserRow, 'id' | 'name' | 'token_hash' | 'token_hint' | 'webhook' | 'events' | 'expiration' | 'proxy_url' | 'history'> & Partial<Pick<UserRow, 'token_hash_kind'>>
 
 /** Fields an update may change; absent fields keep their value. */
-export type UserChanges = Partial<Pick<UserRow, 'name' | 'token_hash' | 'token_hint' | 'webhook' | 'events' | 'expiration' | 'proxy_url' | 'history' | 'jid' | 'connected'>>
+export type UserChanges = Partial<Pick<UserRow, 'name' | 'token_hash' | 'token_hash_kind' | 'token_hint' | 'webhook' | 'events' | 'expiration' | 'proxy_url' | 'history' | 'jid' | 'connected'>>
 
-const UPDATABLE: ReadonlyArray<keyof UserChanges> = ['name', 'token_hash', 'token_hint', 'webhook', 'events', 'expiration', 'proxy_url', 'history', 'jid', 'connected']
+const UPDATABLE: ReadonlyArray<keyof UserChanges> = ['name', 'token_hash', 'token_hash_kind', 'token_hint', 'webhook', 'events', 'expiration', 'proxy_url', 'history', 'jid', 'connected']
 
 /** Called after a user row changed or was deleted (e.g. to drop cached copies of it). */
 export type UserChangeListener = (userId: string) => void
@@ -34,16 +38,19 @@ export class UsersRepo {
   private readonly listStmt
   private readonly byIdStmt
   private readonly byTokenStmt
+  private readonly upgradeTokenStmt
   private readonly deleteStmt
   private readonly countsStmt
   private readonly connectedStmt
 
   constructor (private readonly db: Database) {
-    this.insertStmt = db.prepare(`INSERT INTO users (id, name, token_hash, token_hint, webhook, events, expiration, proxy_url, history, created_at, updated_at)
-      VALUES (@id, @name, @token_hash, @token_hint, @webhook, @events, @expiration, @proxy_url, @history, @now, @now)`)
+    this.insertStmt = db.prepare(`INSERT INTO users (id, name, token_hash, token_hash_kind, token_hint, webhook, events, expiration, proxy_url, history, created_at, updated_at)
+      VALUES (@id, @name, @token_hash, @token_hash_kind, @token_hint, @webhook, @events, @expiration, @proxy_url, @history, @now, @now)`)
     this.listStmt = db.prepare('SELECT * FROM users ORDER BY created_at, id')
     this.byIdStmt = db.prepare('SELECT * FROM users WHERE id = ?')
-    this.byTokenStmt = db.prepare('SELECT * FROM users WHERE token_hash = ?')
+    this.byTokenStmt = db.prepare('SELECT * FROM users WHERE token_hash = ? AND token_hash_kind = ?')
+    this.upgradeTokenStmt = db.prepare(`UPDATE users SET token_hash = @to, token_hash_kind = 'hmac-sha256', updated_at = @now
+      WHERE id = @id AND token_hash = @from AND token_hash_kind = 'sha256'`)
     this.deleteStmt = db.prepare('DELETE FROM users WHERE id = ?')
     this.countsStmt = db.prepare('SELECT COUNT(*) AS total, COALESCE(SUM(connected), 0) AS connected FROM users')
     this.connectedStmt = db.prepare('SELECT * FROM users WHERE connected = 1 ORDER BY id')
@@ -51,13 +58,21 @@ export class UsersRepo {
 
   /** Inserts a user; throws SQLITE_CONSTRAINT_UNIQUE on a duplicate token hash. */
   insert (user: NewUser): UserRow {
-    this.insertStmt.run({ ...user, now: Date.now() })
+    this.insertStmt.run({ token_hash_kind: 'hmac-sha256', ...user, now: Date.now() })
     return this.byId(user.id) as UserRow
   }
 
   list (): UserRow[] { return this.listStmt.all() as UserRow[] }
   byId (id: string): UserRow | undefined { return this.byIdStmt.get(id) as UserRow | undefined }
-  byTokenHash (hash: string): UserRow | undefined { return this.byTokenStmt.get(hash) as UserRow | undefined }
+  byTokenHash (hash: string, kind: TokenHashKind = 'hmac-sha256'): UserRow | undefined {
+    return this.byTokenStmt.get(hash, kind) as UserRow | undefined
+  }
+
+  /** Replaces a user's old SHA-256 token hash by its HMAC form; false when the row changed meanwhile. */
+  upgradeTokenHash (id: string, from: string, to: string): boolean {
+    return this.upgradeTokenStmt.run({ id, from, to, now: Date.now() }).changes > 0
+  }
+
   /** Users marked connected (to restore at boot). */
   connected (): UserRow[] { return this.connectedStmt.all() as UserRow[] }
 
