@@ -86,10 +86,10 @@ describe('user token hashes', () => {
     const server = await startTestServer({}, dataDir)
     try {
       const created = await server.api('POST', '/admin/users', { admin: true, json: { name: 'copycat', token } })
-      expect(created.body).toEqual({ code: 409, error: 'user with this token already exists', success: false })
+      expect(created.body).toEqual({ code: 409, error: 'user with this token already exists', success: false, reason: 'conflict' })
       const other = await createUser(server.api, { name: 'other' })
       const updated = await server.api('PUT', `/admin/users/${other.id}`, { admin: true, json: { token } })
-      expect(updated.body).toEqual({ code: 409, error: 'user with this token already exists', success: false })
+      expect(updated.body).toEqual({ code: 409, error: 'user with this token already exists', success: false, reason: 'conflict' })
     } finally {
       await server.stop()
     }
