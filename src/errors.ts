@@ -33,7 +33,8 @@ export const ERROR_REASONS = [
   'unknown_target',
   'no_pairing_request',
   'no_qr_client',
-  'invalid_qr'
+  'invalid_qr',
+  'pairing_aborted'
 ] as const
 
 export type ErrorReason = typeof ERROR_REASONS[number]

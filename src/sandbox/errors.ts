@@ -7,6 +7,7 @@ export type SandboxErrorKind =
   | 'no_pairing_request'
   | 'no_qr_client'
   | 'invalid_qr'
+  | 'pairing_aborted'
 
 /** A sandbox call refused because something it names does not exist (or no longer does). */
 export class SandboxError extends Error {

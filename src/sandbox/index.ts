@@ -255,6 +255,7 @@ export class Sandbox {
   }
 
   private onClose (conn: EdgeConnection): void {
+    this.pairing.connectionClosed(conn)
     if (conn.pn === undefined || conn.device === undefined) return
     const key = `${conn.pn}.${conn.device}`
     if (this.core.conns.get(key) === conn) {

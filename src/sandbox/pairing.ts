@@ -64,7 +64,7 @@ export interface PairResult {
 /** QR and pairing-code flows, played by the virtual phone of the pairing number. */
 export class Pairing {
   private readonly codes = new Map<string, PendingCode>()
-  private readonly awaitingSign = new Map<string, { conn: EdgeConnection; done: () => void }>()
+  private readonly awaitingSign = new Map<string, { conn: EdgeConnection; done: () => void; fail: (e: Error) => void }>()
 
   constructor (private readonly core: SandboxCore) {}
 
@@ -201,7 +201,7 @@ export class Pairing {
     this.core.touchDevice(acc.pn, id)
     const iqId = this.core.nextId()
     const result: PairResult = { jid: pnJid(acc.pn, id), lid: lidJid(acc, id), device: id }
-    const done = new Promise<PairResult>(resolve => this.awaitingSign.set(iqId, { conn, done: () => resolve(result) }))
+    const done = new Promise<PairResult>((resolve, reject) => this.awaitingSign.set(iqId, { conn, done: () => resolve(result), fail: reject }))
     conn.send({
       tag: 'iq',
       attrs: { from: S_WHATSAPP_NET, type: 'set', id: iqId, xmlns: 'md', t: String(unixNow()) },
@@ -218,6 +218,24 @@ export class Pairing {
       ]
     })
     return done
+  }
+
+  /**
+   * A connection closed: every pairing still waiting on it (a code entered on the phone, a scanned
+   * QR waiting for the device's signature) fails now instead of waiting forever.
+   */
+  connectionClosed (conn: EdgeConnection): void {
+    const aborted = (): SandboxError => new SandboxError('pairing_aborted', 'the device disconnected before pairing completed')
+    for (const [pn, pending] of this.codes) {
+      if (pending.conn !== conn) continue
+      this.codes.delete(pn)
+      pending.reject?.(aborted())
+    }
+    for (const [id, pending] of this.awaitingSign) {
+      if (pending.conn !== conn) continue
+      this.awaitingSign.delete(id)
+      pending.fail(aborted())
+    }
   }
 
   /** Handles the companion's `pair-device-sign` reply; the server then asks for a restart (515). */

@@ -10,7 +10,8 @@ const SANDBOX_REASONS: Record<SandboxErrorKind, ErrorReason> = {
   unknown_target: 'unknown_target',
   no_pairing_request: 'no_pairing_request',
   no_qr_client: 'no_qr_client',
-  invalid_qr: 'invalid_qr'
+  invalid_qr: 'invalid_qr',
+  pairing_aborted: 'pairing_aborted'
 }
 
 function fromSend (err: SendError): AppError {
@@ -50,7 +51,11 @@ function fromWhatsApp (err: WhatsAppError): AppError {
 export function toAppError (err: unknown): AppError | undefined {
   if (err instanceof AppError) return err
   if (err instanceof SendError) return fromSend(err)
-  if (err instanceof SandboxError) return new NotFoundError(err.message, {}, SANDBOX_REASONS[err.kind])
+  if (err instanceof SandboxError) {
+    // a pairing the device walked away from is over, not missing
+    if (err.kind === 'pairing_aborted') return new AppError(409, err.message, {}, SANDBOX_REASONS[err.kind])
+    return new NotFoundError(err.message, {}, SANDBOX_REASONS[err.kind])
+  }
   // the user was deleted while the call waited for its session's lock
   if (err instanceof UnknownUserError) return new NotFoundError('user not found')
   const wa = fromBaileys(err)

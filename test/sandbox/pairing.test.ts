@@ -99,4 +99,13 @@ describe('sandbox pairing and login', () => {
     expect(next.connection).toBe(kept ? 'open' : 'close')
     if (!kept) expect(closeCode(next)).toBe(401)
   })
+  it('a scan whose device disconnects before signing fails instead of waiting forever', async () => {
+    const sock = sandboxSocket(sb, memoryAuthState())
+    socks.push(sock)
+    const { qr } = await waitForUpdate(sock, u => !!u.qr)
+    const scan = sb.scanQr(qr!, '5511999990009').catch((err: unknown) => err)
+    // Baileys stops reading at once: the pair-success is never answered
+    await sock.end(undefined)
+    expect(await scan).toMatchObject({ name: 'SandboxError', kind: 'pairing_aborted' })
+  })
 })
