@@ -92,6 +92,18 @@ describe('faults follow the reconnect policy', () => {
     expect(server.db.prepare('SELECT connected FROM users WHERE id = ?').get(user.id)).toEqual({ connected: 0 })
   })
 
+  it('a fault hits only the named user\'s device, not another session linked to the same number', async () => {
+    const a = await loginWithQr(server, '5491100000205')
+    const b = await loginWithQr(server, '5491100000205')
+    const bLog = recordSessionEvents(server, b.id)
+    const res = await server.api('POST', '/sandbox/fault', { admin: true, json: { UserID: a.id, Kind: 'replaced' } })
+    expect(res.body.data).toEqual({ Kind: 'replaced', Connections: 1 })
+    await waitForStatus(server, a.token, s => s.state === 'disconnected')
+    bLog.stop()
+    expect(bLog.events).toEqual([])
+    expect((await server.api('GET', '/session/status', { token: b.token })).body.data.state).toBe('connected')
+  })
+
   it('401 logged out from the phone: wipes the login', async () => {
     const user = await loginWithQr(server, '5491100000204')
     await sandboxFault(server, user.id, 'logout')
