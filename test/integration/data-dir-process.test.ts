@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import { once } from 'node:events'
 import { chmodSync, chownSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
@@ -10,6 +10,18 @@ const MAIN = path.join(PROJECT_ROOT, 'dist', 'src', 'main.js')
 /** Mode bits do not stop root, so as root the child runs as `nobody` and the files stay root's. */
 const AS_ROOT = process.getuid?.() === 0
 const NOBODY = 65534
+
+/**
+ * Whether the other user can load the program at all: a checkout inside a folder only root may
+ * enter (a fresh clone in a 0700 temp folder) cannot be run as `nobody`. A bad setting makes the
+ * server exit with one configuration line right after every module loaded, so that line proves it.
+ */
+const OTHER_USER_CAN_RUN = !AS_ROOT || spawnSync(process.execPath, [MAIN], {
+  env: { PATH: process.env.PATH ?? '', PORT: 'eighty' },
+  uid: NOBODY,
+  gid: NOBODY,
+  encoding: 'utf8'
+}).stderr.startsWith('configuration error: PORT')
 
 /** Runs the built server (`npm test` builds it first), as `nobody` when asked and we are root. */
 function run (env: Record<string, string>, opts: { otherUser?: boolean } = {}) {
@@ -73,7 +85,10 @@ describe('the DATA_DIR lock between processes', () => {
   })
 })
 
-describe('start-up with files this user cannot write', () => {
+// Mode bits only stop another user; as root that is `nobody`, who must be able to run the checkout.
+const describeAsOtherUser = OTHER_USER_CAN_RUN ? describe : describe.skip
+
+describeAsOtherUser('start-up with files this user cannot write', () => {
   let parent: string
   beforeEach(() => {
     parent = tempDataDir()
