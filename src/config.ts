@@ -31,6 +31,8 @@ export interface Config {
   readonly sandboxAutoPair: boolean
   /** Webhook (and media) URLs may point at loopback, private and other internal addresses. */
   readonly allowPrivateUrls: boolean
+  /** Country calling code (digits) put in front of national numbers written with a leading 0; '' for none. */
+  readonly defaultCountryCode: string
 }
 
 /** A configuration value that cannot be used; its message is one line naming the variable. */
@@ -95,6 +97,13 @@ function adminToken (env: Env): string | undefined {
   return token
 }
 
+function countryCode (env: Env): string {
+  const raw = read(env, 'DEFAULT_COUNTRY_CODE')?.replace(/^\+/, '')
+  if (raw === undefined) return ''
+  if (!/^[1-9]\d{0,3}$/.test(raw)) throw new ConfigError(`DEFAULT_COUNTRY_CODE must be a country calling code such as 55 or +1, got "${raw}"`)
+  return raw
+}
+
 function tokenSecret (env: Env): string | undefined {
   const secret = read(env, 'TOKEN_SECRET')
   if (secret !== undefined && secret.length < 32) {
@@ -123,6 +132,7 @@ export function loadConfig (env: Env = process.env): Config {
     waQueryTimeoutMs: integer(env, 'WA_QUERY_TIMEOUT_MS', 20_000, 1_000, 300_000),
     connectWaitMs: integer(env, 'CONNECT_WAIT_MS', 10_000, 0, 120_000),
     sandboxAutoPair: bool(env, 'SANDBOX_AUTO_PAIR', true),
-    allowPrivateUrls: bool(env, 'ALLOW_PRIVATE_URLS', false)
+    allowPrivateUrls: bool(env, 'ALLOW_PRIVATE_URLS', false),
+    defaultCountryCode: countryCode(env)
   })
 }

@@ -15,6 +15,7 @@ import { AuthService } from './services/auth.js'
 import { HealthService } from './services/health.js'
 import { SandboxService } from './services/sandbox.js'
 import { persistSessionMarks } from './services/session-marks.js'
+import { MessagingService } from './services/messaging.js'
 import { SessionsService } from './services/sessions.js'
 import { resolveTokenSecret } from './services/token-secret.js'
 import { UsersService } from './services/users.js'
@@ -115,8 +116,9 @@ async function start (config: Config, logger: Logger, life: Lifecycle): Promise<
         }
       : undefined
   })
+  const messaging = new MessagingService(registry, { defaultCountryCode: config.defaultCountryCode })
   const sandboxService = sandbox === undefined ? undefined : new SandboxService(sandbox, registry, usersRepo)
-  const app = createApp({ logger, bodyLimitBytes: config.bodyLimitBytes, auth, users, health, subscriptions, sessions, sandbox: sandboxService })
+  const app = createApp({ logger, bodyLimitBytes: config.bodyLimitBytes, auth, users, health, subscriptions, sessions, messaging, sandbox: sandboxService })
 
   const http = await life.add('http', async () => await listen(app, config.port, config.host), async l => { await l.close(config.shutdownTimeoutMs) })
   logger.info({ url: http.url, dataDir: config.dataDir, waMode: config.waMode }, 'server listening')

@@ -2,15 +2,22 @@ import type { AnyMessageContent, MiscMessageGenerationOptions, WASocket } from '
 import type { WaAuthRepo } from '../db/repos/wa-auth.js'
 import type { Logger } from '../util/logger.js'
 import { useSqliteAuthState, type SqliteAuthState } from './auth-state.js'
+import { ChatOps } from './chat-ops.js'
 import { SessionConnection } from './connection.js'
 import { GroupMetadataCache } from './group-cache.js'
 import { Messenger, type SentMessage } from './messenger.js'
+import { SendError } from './errors.js'
+import { messageToJson } from './message-json.js'
+import { toContent, type OutgoingMessage } from './outgoing.js'
 import { SentMessages } from './sent-messages.js'
 import { createSocket, type SocketSettings } from './socket-factory.js'
 import { TtlCache } from './ttl-cache.js'
 import { SOCKET_UP, type SessionEvent, type SessionSnapshot, type SessionState } from './types.js'
 
 export type { SentMessage } from './messenger.js'
+
+/** A message WhatsApp's server accepted, in our terms: its id, the server's timestamp and what was sent (proto JSON). */
+export interface SendReceipt { id: string, timestamp: number, message: Record<string, unknown> | null }
 
 /** What every session of the process shares. */
 export interface SessionEnv {
@@ -94,7 +101,21 @@ export class UserSession {
     return await this.connection.waitFor(check, timeoutMs)
   }
 
-  /** Sends and resolves on the server's ack; rejects with a `SendError` (see {@link Messenger.send}). */
+  /** Sends one of our outgoing messages; resolves on the server's ack, rejects with a `SendError`. */
+  async sendMessage (jid: string, message: OutgoingMessage, opts: { id?: string } = {}): Promise<SendReceipt> {
+    const { content, options } = toContent(message)
+    const sent = await this.send(jid, content, { ...options, ...(opts.id !== undefined ? { messageId: opts.id } : {}) })
+    return { id: sent.id, timestamp: sent.timestamp, message: messageToJson(sent.message.message) }
+  }
+
+  /** Chat operations on the logged-in socket; `not_connected` (a `SendError`) without one. */
+  ops (): ChatOps {
+    const sock = this.connection.socket
+    if (sock === undefined) throw new SendError(`not connected: the session is ${this.state}`, 'not_connected', { state: this.state })
+    return new ChatOps(sock)
+  }
+
+  /** Sends Baileys content and resolves on the server's ack; rejects with a `SendError` (see {@link Messenger.send}). */
   async send (jid: string, content: AnyMessageContent, options?: MiscMessageGenerationOptions): Promise<SentMessage> {
     return await this.messenger.send(this.connection.socket, this.connection.state, jid, content, options)
   }

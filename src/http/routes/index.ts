@@ -4,6 +4,7 @@ import type { AuthService } from '../../services/auth.js'
 import type { HealthService } from '../../services/health.js'
 import type { UsersService } from '../../services/users.js'
 import type { SandboxService } from '../../services/sandbox.js'
+import type { MessagingService } from '../../services/messaging.js'
 import type { SessionsService } from '../../services/sessions.js'
 import { adminAuth, userAuth } from '../middleware/auth.js'
 import { buildRoutes, type RouteDefinition, type RouteMounts } from '../route.js'
@@ -12,6 +13,10 @@ import type { AppState } from '../state.js'
 import { adminRoutes } from './admin.js'
 import { healthRoutes } from './health.js'
 import { webhookRoutes } from './webhook.js'
+import { chatActionRoutes } from './chat-actions.js'
+import { chatMediaRoutes } from './chat-media.js'
+import { chatRoutes } from './chat.js'
+import { historyRoutes } from './history.js'
 import { sandboxRoutes } from './sandbox.js'
 import { sessionRoutes } from './session.js'
 
@@ -21,6 +26,7 @@ export interface RouteDeps {
   health: HealthService
   subscriptions: SubscriptionsService
   sessions: SessionsService
+  messaging: MessagingService
   /** Present only in `WA_MODE=sandbox`: the `/sandbox` routes do not exist in live mode. */
   sandbox: SandboxService | undefined
   /** The body parsers routes pick by name; each runs after the route's auth check. */
@@ -32,6 +38,10 @@ export const ROUTE_TABLE: Readonly<Record<string, ReadonlyArray<RouteDefinition>
   health: healthRoutes,
   admin: adminRoutes,
   session: sessionRoutes,
+  chat: chatRoutes,
+  chatActions: chatActionRoutes,
+  chatMedia: chatMediaRoutes,
+  history: historyRoutes,
   webhook: webhookRoutes,
   sandbox: sandboxRoutes
 }
@@ -45,6 +55,10 @@ export function buildRouter (deps: RouteDeps): Router<AppState> {
   root.use(buildRoutes(healthRoutes, deps, mounts).routes())
   root.use(buildRoutes(adminRoutes, deps, mounts).routes())
   root.use(buildRoutes(sessionRoutes, deps, mounts).routes())
+  root.use(buildRoutes(chatRoutes, deps, mounts).routes())
+  root.use(buildRoutes(chatActionRoutes, deps, mounts).routes())
+  root.use(buildRoutes(chatMediaRoutes, deps, mounts).routes())
+  root.use(buildRoutes(historyRoutes, deps, mounts).routes())
   root.use(buildRoutes(webhookRoutes, deps, mounts).routes())
   if (deps.sandbox !== undefined) root.use(buildRoutes(sandboxRoutes, { sandbox: deps.sandbox }, mounts).routes())
   return root

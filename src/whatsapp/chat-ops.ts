@@ -1,0 +1,49 @@
+import type { WASocket } from '@whiskeysockets/baileys'
+import { fromBaileys } from './errors.js'
+import type { MessageRef } from './outgoing.js'
+
+/** A chat state the user shows to one chat. */
+export type ChatPresence = 'composing' | 'recording' | 'paused'
+
+async function call<T> (fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn()
+  } catch (err) {
+    throw fromBaileys(err)
+  }
+}
+
+/**
+ * What a logged-in session does besides sending messages, in our own terms; Baileys' failures come
+ * out as `WhatsAppError`s.
+ */
+export class ChatOps {
+  constructor (private readonly sock: WASocket) {}
+
+  async presence (jid: string, state: ChatPresence): Promise<void> {
+    await call(async () => { await this.sock.sendPresenceUpdate(state, jid) })
+  }
+
+  /** Read receipts for messages others sent (`participant`: the sender in a group). */
+  async markRead (refs: readonly MessageRef[]): Promise<void> {
+    await call(async () => {
+      await this.sock.readMessages(refs.map(r => ({ remoteJid: r.chat, id: r.id, fromMe: false, ...(r.participant !== undefined ? { participant: r.participant } : {}) })))
+    })
+  }
+
+  /** The profile's "about" text. */
+  async setStatusText (text: string): Promise<void> {
+    await call(async () => { await this.sock.updateProfileStatus(text) })
+  }
+
+  async rejectCall (callId: string, from: string): Promise<void> {
+    await call(async () => { await this.sock.rejectCall(callId, from) })
+  }
+
+  /** Archives or unarchives a chat; WhatsApp wants the chat's last message with it. */
+  async archive (jid: string, archive: boolean, last: { ref: MessageRef, timestamp: number }): Promise<void> {
+    await call(async () => {
+      await this.sock.chatModify({ archive, lastMessages: [{ key: { remoteJid: last.ref.chat, id: last.ref.id, fromMe: last.ref.fromMe }, messageTimestamp: last.timestamp }] }, jid)
+    })
+  }
+}
