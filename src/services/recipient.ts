@@ -18,18 +18,20 @@ function fromJid (value: string, field: string): string {
   const at = value.lastIndexOf('@')
   const server = value.slice(at + 1).toLowerCase()
   // some wuzapi integrations write user JIDs with a leading + (ContextInfo.Participant)
-  const user = value.slice(0, at).replace(/^\+/, '').replace(/:\d+$/, '')
+  const user = value.slice(0, at).replace(/^\+/, '')
+  // whatsmeow prints device JIDs as 5491155554444.0:52@s.whatsapp.net: a chat is the user, not a device
+  const person = user.replace(/(\.\d+)?(:\d+)?$/, '')
   if (server === 'broadcast') {
     if (user !== 'status') throw invalid(field, value, 'the only broadcast JID is status@broadcast')
     return 'status@broadcast'
   }
   if (USER_SERVERS.has(server)) {
-    if (!/^\d{5,20}$/.test(user)) throw invalid(field, value, 'the part before @s.whatsapp.net must be the phone number, digits only')
-    return `${user}@s.whatsapp.net`
+    if (!/^[1-9]\d{4,19}$/.test(person)) throw invalid(field, value, 'the part before @s.whatsapp.net must be the phone number with the country code, digits only')
+    return `${person}@s.whatsapp.net`
   }
   if (server === 'lid') {
-    if (!/^\d{5,20}$/.test(user)) throw invalid(field, value, 'the part before @lid must be digits')
-    return `${user}@lid`
+    if (!/^\d{5,20}$/.test(person)) throw invalid(field, value, 'the part before @lid must be digits')
+    return `${person}@lid`
   }
   if (server === 'g.us') {
     if (!/^\d{5,20}(-\d{5,20})?$/.test(user)) throw invalid(field, value, 'a group JID looks like 120363012345678901@g.us')
@@ -48,6 +50,7 @@ function fromPhone (value: string, field: string, rules: RecipientRules): string
     digits = rules.defaultCountryCode + digits.slice(1)
   }
   if (!/^\d+$/.test(digits)) throw invalid(field, value, 'a phone number has digits only (with the country code, e.g. 5491155554444)')
+  if (digits.startsWith('0')) throw invalid(field, value, 'a country code never starts with 0')
   if (digits.length < 7 || digits.length > 15) throw invalid(field, value, 'a phone number has 7 to 15 digits with the country code')
   return `${digits}@s.whatsapp.net`
 }
