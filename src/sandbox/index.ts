@@ -251,6 +251,9 @@ export class Sandbox {
         return
       case 'chatstate':
         if (conn.loggedIn) this.router.onChatstate(conn, node)
+        return
+      case 'call':
+        if (conn.loggedIn) this.router.onCall(conn, node)
     }
   }
 

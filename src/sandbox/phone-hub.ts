@@ -7,12 +7,14 @@ import { lidJid, pnJid } from './directory.js'
 import type { PhoneSink, Router } from './router.js'
 import type { AccountRecord, ReceivedRecord } from './state.js'
 
-/** A chat state or presence a virtual phone observed (kept in memory only). */
+/** A chat state, presence or call event (`state`: reject, accept...) a virtual phone observed (kept in memory only). */
 export interface PhoneSignal {
-  kind: 'chatstate' | 'presence';
+  kind: 'chatstate' | 'presence' | 'call';
   from: string;
   participant?: string;
   state: string;
+  /** The call's id, for `call`. */
+  callId?: string;
   t: number;
 }
 
@@ -137,6 +139,11 @@ export class PhoneHub implements PhoneSink {
       state,
       t: unixNow()
     })
+  }
+
+  onCall (acc: AccountRecord, stanza: BinaryNode): void {
+    const child = Array.isArray(stanza.content) ? stanza.content[0] : undefined
+    this.signal(acc, { kind: 'call', from: this.normalize(stanza.attrs.from), state: child?.tag ?? 'unknown', callId: child?.attrs['call-id'], t: unixNow() })
   }
 
   onPresence (acc: AccountRecord, stanza: BinaryNode): void {

@@ -12,6 +12,7 @@ export interface PhoneSink {
   onReceipt(acc: AccountRecord, stanza: BinaryNode): void;
   onChatstate(acc: AccountRecord, stanza: BinaryNode): void;
   onPresence(acc: AccountRecord, stanza: BinaryNode): void;
+  onCall(acc: AccountRecord, stanza: BinaryNode): void;
 }
 
 /** Relays messages, receipts, presence and chat state between devices. */
@@ -31,6 +32,7 @@ export class Router {
       else if (stanza.tag === 'receipt') this.phones.onReceipt(acc, stanza)
       else if (stanza.tag === 'chatstate') this.phones.onChatstate(acc, stanza)
       else if (stanza.tag === 'presence') this.phones.onPresence(acc, stanza)
+      else if (stanza.tag === 'call') this.phones.onCall(acc, stanza)
       return
     }
     this.core.deliver(acc.pn, device, stanza, queue)
@@ -181,5 +183,19 @@ export class Router {
     if (!target) return
     const from = jidDecode(to)?.server === 'lid' ? lidJid(sender) : pnJid(sender.pn)
     this.toAccount(target.acc, { tag: 'chatstate', attrs: { from }, content }, false, skip)
+  }
+
+  /**
+   * A `<call>` from a companion (a reject, an accept...): acked, since Baileys waits for the answer
+   * to `rejectCall`, and relayed to the other party's devices.
+   */
+  onCall (conn: EdgeConnection, node: BinaryNode): void {
+    const child = Array.isArray(node.content) ? node.content[0] : undefined
+    conn.send({ tag: 'ack', attrs: { class: 'call', id: node.attrs.id ?? '', from: node.attrs.to ?? '', ...(child ? { type: child.tag } : {}) } })
+    const sender = this.core.account(conn.pn ?? '')
+    const target = this.core.resolve(node.attrs.to)
+    if (!sender || !target || !child) return
+    const from = jidDecode(node.attrs.to)?.server === 'lid' ? lidJid(sender) : pnJid(sender.pn)
+    this.toAccount(target.acc, { tag: 'call', attrs: { from, id: node.attrs.id ?? '', t: String(unixNow()) }, content: [child] }, false)
   }
 }

@@ -1,0 +1,97 @@
+import { z } from 'zod'
+import { LIMITS, text } from './common.js'
+
+/** Limits of WhatsApp's own: a poll has at most 12 options; an "about" text at most 139 characters. */
+export const CHAT_LIMITS = {
+  pollOptions: 12,
+  pollText: 255,
+  statusText: 139,
+  mentions: 1024,
+  vcard: 65_536,
+  /** proto JSON of a quoted message, serialized. */
+  quotedMessage: 65_536
+} as const
+
+/** A custom message id (wuzapi's `Id`): '' means "generate one". */
+const messageId = text(LIMITS.id).regex(/^[A-Za-z0-9_-]*$/, 'use letters, digits, - and _ only (e.g. 3EB0C431C26A1916E07A)').optional()
+
+/** wuzapi's `ContextInfo` (whatsmeow's proto field names, matched case-insensitively: `StanzaId` works too). */
+const contextInfo = z.object({
+  StanzaID: text(LIMITS.id).optional(),
+  Participant: text(LIMITS.phone).optional(),
+  MentionedJID: z.array(text(LIMITS.phone)).max(CHAT_LIMITS.mentions, `must have at most ${CHAT_LIMITS.mentions} entries`).optional(),
+  IsForwarded: z.boolean().optional()
+})
+
+/** Proto JSON of the quoted message (`{"conversation":"..."}`); checked for being a message by the service. */
+const quotedMessage = z.record(z.string(), z.unknown())
+  .refine(v => JSON.stringify(v).length <= CHAT_LIMITS.quotedMessage, `must be at most ${CHAT_LIMITS.quotedMessage} characters as JSON`)
+
+/** Fields every send shares: recipient, custom id, reply/mention context. */
+const sendFields = {
+  Phone: text(LIMITS.phone),
+  Id: messageId,
+  ContextInfo: contextInfo.optional(),
+  QuotedText: text(LIMITS.text).optional(),
+  QuotedMessage: quotedMessage.optional()
+}
+
+/** `POST /chat/send/text`. */
+export const sendTextSchema = z.object({
+  ...sendFields,
+  Body: text(LIMITS.text),
+  LinkPreview: z.boolean().optional()
+})
+
+const latitude = z.number().min(-90, 'must be between -90 and 90').max(90, 'must be between -90 and 90')
+const longitude = z.number().min(-180, 'must be between -180 and 180').max(180, 'must be between -180 and 180')
+
+/** `POST /chat/send/location`: 0 is refused as missing, as wuzapi does. */
+export const sendLocationSchema = z.object({
+  ...sendFields,
+  Latitude: latitude,
+  Longitude: longitude,
+  Name: text(LIMITS.name).optional(),
+  Address: text(LIMITS.name).optional()
+})
+
+/** `POST /chat/send/contact`. */
+export const sendContactSchema = z.object({
+  ...sendFields,
+  Name: text(LIMITS.name),
+  Vcard: text(CHAT_LIMITS.vcard)
+})
+
+/** `POST /chat/send/poll`: wuzapi's `group`/`header`/`options` and `Phone`/`Header`/`Options` (keys match case-insensitively). */
+export const sendPollSchema = z.object({
+  Phone: text(LIMITS.phone).optional(),
+  Group: text(LIMITS.phone).optional(),
+  Header: text(CHAT_LIMITS.pollText),
+  Options: z.array(text(CHAT_LIMITS.pollText)).max(CHAT_LIMITS.pollOptions, `must have at most ${CHAT_LIMITS.pollOptions} entries (WhatsApp's limit)`).optional(),
+  SelectableCount: z.number().int('must be a whole number').min(0, 'must be 0 (any number) or more').optional(),
+  Id: messageId
+})
+
+/** `POST /chat/presence`: `Media: "audio"` shows "recording audio" instead of "typing". */
+export const presenceSchema = z.object({
+  Phone: text(LIMITS.phone),
+  // a string first, so a missing State reads "missing State in Payload"
+  State: z.string().pipe(z.enum(['composing', 'paused'], { error: 'must be composing or paused' })),
+  Media: z.string().pipe(z.enum(['', 'audio'], { error: 'must be "" or audio' })).optional()
+})
+
+/** `POST /status/set/text`. */
+export const statusTextSchema = z.object({
+  Body: text(CHAT_LIMITS.statusText)
+})
+
+/** `POST /call/reject` (wuzapi's snake_case keys). */
+export const rejectCallSchema = z.object({
+  call_from: text(LIMITS.phone),
+  call_id: text(LIMITS.id)
+})
+
+/** wuzapi's answer to a send: the server's ack time (Unix seconds) and the message id. */
+export const sendResponse = z.object({ Details: z.string(), Timestamp: z.number(), Id: z.string() })
+
+export const callRejectResponse = z.object({ Details: z.string(), CallID: z.string() })
