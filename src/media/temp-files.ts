@@ -1,0 +1,16 @@
+import { randomBytes } from 'node:crypto'
+import { rm } from 'node:fs/promises'
+import path from 'node:path'
+
+/** Every temporary media file starts with this, so one can tell ours apart (and tests can find leftovers). */
+export const TEMP_PREFIX = 'wa-media-'
+
+/** A fresh, unused path in `dir` for one media file. */
+export function tempPath (dir: string): string {
+  return path.join(dir, `${TEMP_PREFIX}${randomBytes(12).toString('hex')}`)
+}
+
+/** Removes a temporary file; a file never created, or already gone, is fine. */
+export async function removeTemp (file: string): Promise<void> {
+  await rm(file, { force: true })
+}
