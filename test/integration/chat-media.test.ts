@@ -35,8 +35,7 @@ async function serveFiles (): Promise<void> {
     if (req.url === '/image.png') res.writeHead(200, { 'content-type': 'image/png' }).end(png)
     else if (req.url === '/doc.pdf') res.writeHead(200, { 'content-type': 'application/pdf' }).end(pdf)
     // no Content-Length: only the byte count can stop it
-    else if (req.url === '/big.png') { res.writeHead(200, { 'content-type': 'image/png' }); res.write(bigPng.subarray(0, 1000)); res.end(bigPng.subarray(1000)) }
-    else if (req.url === '/slow') held.push(res)
+    else if (req.url === '/big.png') { res.writeHead(200, { 'content-type': 'image/png' }); res.write(bigPng.subarray(0, 1000)); res.end(bigPng.subarray(1000)) } else if (req.url === '/slow') held.push(res)
     else res.writeHead(404).end('not here')
   })
   await new Promise<void>(resolve => files.listen(0, '127.0.0.1', resolve))
@@ -64,7 +63,9 @@ afterAll(async () => {
 
 afterEach(() => {
   // every temporary file is gone once the answer came, whatever the answer was
-  expect(readdirSync(tempDir)).toEqual([])
+  const left = readdirSync(tempDir)
+  for (const name of left) rmSync(path.join(tempDir, name), { force: true })
+  expect(left).toEqual([])
 })
 
 async function post (route: string, json: unknown): Promise<{ status: number, body: any }> {
