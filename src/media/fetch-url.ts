@@ -5,6 +5,7 @@ import type { ReadableStream as WebReadableStream } from 'node:stream/web'
 import { AppError, UpstreamTimeoutError, ValidationError } from '../errors.js'
 import { BlockedAddressError, OutboundRequestError } from '../net/errors.js'
 import type { OutboundGuard } from '../net/outbound-guard.js'
+import { closed } from './temp-files.js'
 
 export interface DownloadOptions {
   /** The request field the URL came from, named in every error. */
@@ -67,7 +68,12 @@ export async function downloadToFile (guard: Pick<OutboundGuard, 'fetch'>, url: 
     }
     const { counter, size } = capped(opts.maxBytes, opts.tooLarge)
     const body = res.body === null ? Readable.from([]) : Readable.fromWeb(res.body as WebReadableStream<Uint8Array>)
-    await pipeline(body, counter, createWriteStream(file, { flags: 'wx', mode: 0o600 }), { signal: timeout })
+    const out = createWriteStream(file, { flags: 'wx', mode: 0o600 })
+    try {
+      await pipeline(body, counter, out, { signal: timeout })
+    } finally {
+      await closed(out)
+    }
     return { size: size(), contentType: res.headers.get('content-type') ?? undefined }
   } catch (err) {
     throw fetchFailure(err, url, opts, timeout.aborted)

@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto'
+import type { WriteStream } from 'node:fs'
+import { once } from 'node:events'
 import { rm } from 'node:fs/promises'
 import path from 'node:path'
 
@@ -13,4 +15,14 @@ export function tempPath (dir: string): string {
 /** Removes a temporary file; a file never created, or already gone, is fine. */
 export async function removeTemp (file: string): Promise<void> {
   await rm(file, { force: true })
+}
+
+/**
+ * Resolves once a file stream has closed its descriptor. A stream failed while still opening creates
+ * its file after the failure is reported; removing the file before this would leave it behind.
+ */
+export async function closed (stream: WriteStream): Promise<void> {
+  if (stream.closed) return
+  stream.destroy()
+  await once(stream, 'close')
 }

@@ -4,7 +4,7 @@ import { pipeline } from 'node:stream/promises'
 import busboy from 'busboy'
 import type { Middleware } from 'koa'
 import { AppError, ValidationError } from '../../errors.js'
-import { removeTemp, tempPath } from '../../media/temp-files.js'
+import { closed, removeTemp, tempPath } from '../../media/temp-files.js'
 import type { AppState, UploadedFile } from '../state.js'
 
 export interface MultipartOptions {
@@ -60,7 +60,8 @@ async function receive (req: IncomingMessage, options: MultipartOptions): Promis
         stream.on('limit', () => {
           fail(new AppError(413, `file is too large: the largest media file accepted is ${options.maxFileBytes} bytes (MEDIA_MAX_*)`, {}, 'payload_too_large'))
         })
-        writing = pipeline(stream, createWriteStream(upload.path, { flags: 'wx', mode: 0o600 }))
+        const out = createWriteStream(upload.path, { flags: 'wx', mode: 0o600 })
+        writing = pipeline(stream, out).finally(async () => { await closed(out) })
         writing.catch(err => { fail(new ValidationError(`could not store the file part: ${err instanceof Error ? err.message : String(err)}`)) })
       })
       parser.on('field', (name, value, info) => {
