@@ -1,6 +1,7 @@
 import Koa from 'koa'
 import { accessLog } from './http/middleware/access-log.js'
 import { jsonBody } from './http/middleware/body.js'
+import { mediaBody, type MultipartOptions } from './http/middleware/multipart.js'
 import { errorHandler } from './http/middleware/error-handler.js'
 import { requestId } from './http/middleware/request-id.js'
 import { unmatched } from './http/middleware/unmatched.js'
@@ -11,13 +12,16 @@ import type { Logger } from './util/logger.js'
 export interface AppDeps extends Omit<RouteDeps, 'parsers'> {
   logger: Logger
   bodyLimitBytes: number
+  /** Multipart uploads of the media routes: where they are stored and the largest accepted. */
+  upload: MultipartOptions
 }
 
 /** Builds the Koa app from its dependencies. It never listens: `server.ts` does. */
 export function createApp (deps: AppDeps): Koa<AppState> {
   const app = new Koa<AppState>({ proxy: false })
   app.silent = true
-  const router = buildRouter({ ...deps, parsers: { json: jsonBody(deps.bodyLimitBytes) } })
+  const json = jsonBody(deps.bodyLimitBytes)
+  const router = buildRouter({ ...deps, parsers: { json, media: mediaBody(json, deps.upload) } })
   app.use(requestId())
   app.use(accessLog(deps.logger))
   app.use(errorHandler(deps.logger, deps.bodyLimitBytes))

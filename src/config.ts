@@ -1,3 +1,4 @@
+import os from 'node:os'
 import path from 'node:path'
 
 /** How sessions reach WhatsApp: the real servers, or the embedded sandbox emulator. */
@@ -33,7 +34,16 @@ export interface Config {
   readonly allowPrivateUrls: boolean
   /** Country calling code (digits) put in front of national numbers written with a leading 0; '' for none. */
   readonly defaultCountryCode: string
+  /** Largest media file per kind, in bytes (`MEDIA_MAX_IMAGE`, ...). */
+  readonly mediaLimits: Readonly<MediaLimitsConfig>
+  /** Folder for media being taken in (uploads, downloads from URLs); removed after each send. */
+  readonly mediaTempDir: string
+  /** Time limit of downloading one media URL, in milliseconds. */
+  readonly mediaFetchTimeoutMs: number
 }
+
+/** Byte limits of the media kinds (kept here as plain fields so config.ts imports nothing). */
+export interface MediaLimitsConfig { image: number, audio: number, video: number, sticker: number, document: number }
 
 /** A configuration value that cannot be used; its message is one line naming the variable. */
 export class ConfigError extends Error {
@@ -79,6 +89,23 @@ export function parseSize (name: string, raw: string): number {
   const bytes = Math.floor(Number(match[1]) * unit)
   if (bytes < 1024) throw new ConfigError(`${name} must be at least 1kb, got "${raw}"`)
   return bytes
+}
+
+function size (env: Env, name: string, fallback: number): number {
+  const raw = read(env, name)
+  return raw === undefined ? fallback : parseSize(name, raw)
+}
+
+const MB = 1024 ** 2
+
+function mediaLimits (env: Env): MediaLimitsConfig {
+  return Object.freeze({
+    image: size(env, 'MEDIA_MAX_IMAGE', 16 * MB),
+    audio: size(env, 'MEDIA_MAX_AUDIO', 16 * MB),
+    video: size(env, 'MEDIA_MAX_VIDEO', 64 * MB),
+    sticker: size(env, 'MEDIA_MAX_STICKER', 1 * MB),
+    document: size(env, 'MEDIA_MAX_DOCUMENT', 100 * MB)
+  })
 }
 
 function bool (env: Env, name: string, fallback: boolean): boolean {
@@ -133,6 +160,9 @@ export function loadConfig (env: Env = process.env): Config {
     connectWaitMs: integer(env, 'CONNECT_WAIT_MS', 10_000, 0, 120_000),
     sandboxAutoPair: bool(env, 'SANDBOX_AUTO_PAIR', true),
     allowPrivateUrls: bool(env, 'ALLOW_PRIVATE_URLS', false),
-    defaultCountryCode: countryCode(env)
+    defaultCountryCode: countryCode(env),
+    mediaLimits: mediaLimits(env),
+    mediaTempDir: path.resolve(read(env, 'MEDIA_TEMP_DIR') ?? os.tmpdir()),
+    mediaFetchTimeoutMs: integer(env, 'MEDIA_FETCH_TIMEOUT_MS', 60_000, 100, 600_000)
   })
 }

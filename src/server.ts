@@ -8,6 +8,8 @@ import { UsersRepo } from './db/repos/users.js'
 import { WaAuthRepo } from './db/repos/wa-auth.js'
 import { listen } from './http/listener.js'
 import { Lifecycle } from './lifecycle.js'
+import { MediaIntake } from './media/intake.js'
+import { largestLimit } from './media/kinds.js'
 import { OutboundGuard } from './net/outbound-guard.js'
 import { Sandbox } from './sandbox/index.js'
 import { resolveAdminToken } from './services/admin-token.js'
@@ -15,6 +17,7 @@ import { AuthService } from './services/auth.js'
 import { HealthService } from './services/health.js'
 import { SandboxService } from './services/sandbox.js'
 import { persistSessionMarks } from './services/session-marks.js'
+import { MediaMessagesService } from './services/media-messages.js'
 import { MessagingService } from './services/messaging.js'
 import { SessionsService } from './services/sessions.js'
 import { resolveTokenSecret } from './services/token-secret.js'
@@ -117,8 +120,11 @@ async function start (config: Config, logger: Logger, life: Lifecycle): Promise<
       : undefined
   })
   const messaging = new MessagingService(registry, { defaultCountryCode: config.defaultCountryCode })
+  const intake = new MediaIntake({ limits: config.mediaLimits, tempDir: config.mediaTempDir, fetchTimeoutMs: config.mediaFetchTimeoutMs, guard: outbound })
+  const mediaMessages = new MediaMessagesService(messaging, intake)
   const sandboxService = sandbox === undefined ? undefined : new SandboxService(sandbox, registry, usersRepo)
-  const app = createApp({ logger, bodyLimitBytes: config.bodyLimitBytes, auth, users, health, subscriptions, sessions, messaging, sandbox: sandboxService })
+  const upload = { tempDir: config.mediaTempDir, maxFileBytes: largestLimit(config.mediaLimits) }
+  const app = createApp({ logger, bodyLimitBytes: config.bodyLimitBytes, upload, auth, users, health, subscriptions, sessions, messaging, mediaMessages, sandbox: sandboxService })
 
   const http = await life.add('http', async () => await listen(app, config.port, config.host), async l => { await l.close(config.shutdownTimeoutMs) })
   logger.info({ url: http.url, dataDir: config.dataDir, waMode: config.waMode }, 'server listening')

@@ -2,13 +2,14 @@ import Router from '@koa/router'
 import type { Middleware } from 'koa'
 import type { z } from 'zod'
 import type { AppContext, AppState } from './state.js'
+import { coerceFormFields } from './form-fields.js'
 import { parseInput } from './validate.js'
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE'
 /** Who may call a route: the admin token, a user token, or anyone. */
 export type RouteAuth = 'admin' | 'user' | 'none'
-/** How a route's body is read; `none` leaves it unread. Multipart will join `json`. */
-export type BodyParserName = 'json' | 'none'
+/** How a route's body is read; `none` leaves it unread; `media` is JSON or multipart/form-data with a `file` part. */
+export type BodyParserName = 'json' | 'media' | 'none'
 
 /** What a handler gets: the validated body and query, the path parameters and the router's services. */
 export interface RouteRequest<D, B, Q> {
@@ -92,7 +93,9 @@ export interface RouteMounts {
 /** The handler middleware: validate (case-insensitive keys), call, answer in the envelope. */
 export function routeHandler<D> (route: RouteDefinition<D>, deps: D): Middleware<AppState> {
   return async ctx => {
-    const body: unknown = route.body === undefined ? undefined : parseInput(route.body, ctx.request.body)
+    // a multipart form's fields are text: read them as the schema types them
+    const input: unknown = route.body !== undefined && ctx.state.upload !== undefined ? coerceFormFields(route.body, ctx.request.body as Record<string, string>) : ctx.request.body
+    const body: unknown = route.body === undefined ? undefined : parseInput(route.body, input)
     const query: unknown = route.query === undefined ? undefined : parseInput(route.query, ctx.query)
     const data = await route.handler({ ctx, deps, body, query, params: ctx.params })
     const status = typeof route.status === 'function' ? route.status(data) : route.status

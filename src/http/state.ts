@@ -8,7 +8,12 @@ export interface AppState {
   user?: AuthUser
   /** The token the user authenticated with (wuzapi echoes it in /session/status). */
   token?: string
+  /** Set by the media body parser for a multipart request: the `file` part, on disk until the response. */
+  upload?: UploadedFile
 }
+
+/** A multipart file part streamed to a temporary file. */
+export interface UploadedFile { path: string, size: number, filename: string | undefined, mimetype: string | undefined }
 
 export type AppContext = ParameterizedContext<AppState>
 

@@ -1,7 +1,62 @@
-import type { MessagingService } from '../../services/messaging.js'
-import type { RouteDefinition } from '../route.js'
+import type { MediaMessagesService, MediaSendBase } from '../../services/media-messages.js'
+import type { ReplyContext } from '../../whatsapp/outgoing.js'
+import { routesWith } from '../route.js'
+import { sendDocumentSchema, sendImageSchema, sendResponse, type contextInfoSchema } from '../schemas/media.js'
+import { currentUser, type AppContext } from '../state.js'
+import type { z } from 'zod'
 
-export interface ChatMediaDeps { messaging: MessagingService }
+export interface ChatMediaDeps { mediaMessages: MediaMessagesService }
 
-/** `/chat/send/image|document|audio|video|sticker`: media sends. */
-export const chatMediaRoutes: Array<RouteDefinition<ChatMediaDeps>> = []
+const route = routesWith<ChatMediaDeps>()
+
+type CommonBody = z.output<typeof sendImageSchema> | z.output<typeof sendDocumentSchema>
+
+function replyContext (info: z.output<typeof contextInfoSchema> | undefined, quotedText: string | undefined): ReplyContext | undefined {
+  if (info === undefined) return undefined
+  return {
+    stanzaId: info.StanzaID,
+    participant: info.Participant,
+    quotedMessage: info.QuotedMessage,
+    quotedText,
+    mentionedJids: info.MentionedJID,
+    isForwarded: info.IsForwarded
+  }
+}
+
+/** The fields every media send shares; the media comes from the named field or the multipart `file` part. */
+function base (ctx: AppContext, body: CommonBody, value: string | undefined): MediaSendBase {
+  const upload = ctx.state.upload
+  return {
+    phone: body.Phone,
+    id: body.Id,
+    caption: body.Caption,
+    mimetype: body.MimeType,
+    context: replyContext(body.ContextInfo, body.QuotedText),
+    value,
+    upload: upload === undefined ? undefined : { path: upload.path, size: upload.size }
+  }
+}
+
+/** `/chat/send/image|document` (audio, video, sticker to come): media sends, as JSON or multipart/form-data. */
+export const chatMediaRoutes = [
+  route({
+    method: 'POST',
+    path: '/chat/send/image',
+    summary: 'Send an image (data URL, http(s) URL or multipart file)',
+    auth: 'user',
+    bodyParser: 'media',
+    body: sendImageSchema,
+    response: sendResponse,
+    handler: async ({ ctx, deps, body }) => await deps.mediaMessages.sendImage(currentUser(ctx).id, { ...base(ctx, body, body.Image), viewOnce: body.ViewOnce })
+  }),
+  route({
+    method: 'POST',
+    path: '/chat/send/document',
+    summary: 'Send a document (data URL, http(s) URL or multipart file)',
+    auth: 'user',
+    bodyParser: 'media',
+    body: sendDocumentSchema,
+    response: sendResponse,
+    handler: async ({ ctx, deps, body }) => await deps.mediaMessages.sendDocument(currentUser(ctx).id, { ...base(ctx, body, body.Document), fileName: body.FileName })
+  })
+]

@@ -4,6 +4,7 @@ import type { AuthService } from '../../services/auth.js'
 import type { HealthService } from '../../services/health.js'
 import type { UsersService } from '../../services/users.js'
 import type { SandboxService } from '../../services/sandbox.js'
+import type { MediaMessagesService } from '../../services/media-messages.js'
 import type { MessagingService } from '../../services/messaging.js'
 import type { SessionsService } from '../../services/sessions.js'
 import { adminAuth, userAuth } from '../middleware/auth.js'
@@ -27,6 +28,7 @@ export interface RouteDeps {
   subscriptions: SubscriptionsService
   sessions: SessionsService
   messaging: MessagingService
+  mediaMessages: MediaMessagesService
   /** Present only in `WA_MODE=sandbox`: the `/sandbox` routes do not exist in live mode. */
   sandbox: SandboxService | undefined
   /** The body parsers routes pick by name; each runs after the route's auth check. */

@@ -1,8 +1,69 @@
-import type { BuiltContent, OutgoingMessage } from '../outgoing.js'
+import type { WAMediaUpload, proto } from '@whiskeysockets/baileys'
+import type { BuiltContent, DocumentOut, ImageOut, MediaBody, OutgoingMessage, ReplyContext } from '../outgoing.js'
 
 type MediaOut = Extract<OutgoingMessage, { kind: 'image' | 'document' | 'audio' | 'video' | 'sticker' }>
 
-/** Media messages: Baileys encrypts and uploads the file or bytes (filled in by the media work). */
+/** Baileys reads a file itself (`{ url: path }`, streamed while it encrypts) or takes bytes. */
+function upload (media: MediaBody): WAMediaUpload {
+  if (media.data !== undefined) return media.data
+  if (media.path !== undefined) return { url: media.path }
+  throw new Error('media without a path or data')
+}
+
+/**
+ * wuzapi's `ContextInfo` as proto context. Mentions go here rather than in Baileys' `mentions`,
+ * which a view-once wrapper would drop.
+ */
+export function contextInfo (context: ReplyContext | undefined): proto.IContextInfo | undefined {
+  if (context === undefined) return undefined
+  const info: proto.IContextInfo = {}
+  if (context.stanzaId !== undefined) {
+    info.stanzaId = context.stanzaId
+    info.participant = context.participant
+    info.quotedMessage = (context.quotedMessage as proto.IMessage | undefined) ?? { conversation: context.quotedText ?? '' }
+  }
+  if (context.mentionedJids !== undefined && context.mentionedJids.length > 0) info.mentionedJid = context.mentionedJids
+  if (context.isForwarded === true) {
+    info.isForwarded = true
+    info.forwardingScore = 1
+  }
+  return Object.keys(info).length === 0 ? undefined : info
+}
+
+function imageContent (message: ImageOut): BuiltContent {
+  const context = contextInfo(message.context)
+  return {
+    content: {
+      image: upload(message.media),
+      mimetype: message.media.mimetype,
+      ...(message.caption !== undefined ? { caption: message.caption } : {}),
+      ...(message.jpegThumbnail !== undefined ? { jpegThumbnail: message.jpegThumbnail.toString('base64') } : {}),
+      ...(message.width !== undefined ? { width: message.width } : {}),
+      ...(message.height !== undefined ? { height: message.height } : {}),
+      ...(message.viewOnce === true ? { viewOnce: true } : {}),
+      ...(context !== undefined ? { contextInfo: context } : {})
+    }
+  }
+}
+
+function documentContent (message: DocumentOut): BuiltContent {
+  const context = contextInfo(message.context)
+  return {
+    content: {
+      document: upload(message.media),
+      mimetype: message.media.mimetype,
+      fileName: message.fileName,
+      ...(message.caption !== undefined ? { caption: message.caption } : {}),
+      ...(context !== undefined ? { contextInfo: context } : {})
+    }
+  }
+}
+
+/** Media messages: Baileys encrypts and uploads the file or bytes. */
 export function mediaContent (message: MediaOut): BuiltContent {
-  throw new Error(`sending ${message.kind} is not implemented yet`)
+  switch (message.kind) {
+    case 'image': return imageContent(message)
+    case 'document': return documentContent(message)
+    default: throw new Error(`sending ${message.kind} is not implemented yet`)
+  }
 }

@@ -1,0 +1,80 @@
+import { ValidationError } from '../errors.js'
+import type { MediaIntake, MediaSource, TakenMedia } from '../media/intake.js'
+import type { MediaKind } from '../media/kinds.js'
+import { imagePreview } from '../media/thumbnail.js'
+import type { ReplyContext } from '../whatsapp/outgoing.js'
+import type { MessagingService, SendAnswer } from './messaging.js'
+
+/** What every media send names besides the media itself. */
+export interface MediaSendBase {
+  phone: string
+  id?: string
+  caption?: string
+  mimetype?: string
+  context?: ReplyContext
+  /** The field's value (data URL or URL); `undefined` when a multipart file was uploaded instead. */
+  value?: string
+  upload?: { path: string, size: number }
+}
+
+export interface ImageSend extends MediaSendBase { viewOnce?: boolean }
+export interface DocumentSend extends MediaSendBase { fileName: string }
+
+/** wuzapi's reply checks: a reply names both the quoted message and its author. */
+export function checkReply (context: ReplyContext | undefined): void {
+  if (context === undefined) return
+  if (context.stanzaId !== undefined && context.participant === undefined) throw new ValidationError('missing Participant in ContextInfo')
+  if (context.participant !== undefined && context.stanzaId === undefined) throw new ValidationError('missing StanzaID in ContextInfo')
+}
+
+/**
+ * Media sends: check the session and the fields first (nothing is downloaded for a request that
+ * cannot be sent), take the media in, send, and remove what the intake stored whatever happens.
+ */
+export class MediaMessagesService {
+  constructor (private readonly messaging: MessagingService, private readonly intake: MediaIntake) {}
+
+  async sendImage (userId: string, req: ImageSend): Promise<SendAnswer> {
+    return await this.withMedia(userId, req, 'image', 'Image', async (chat, taken, context) => {
+      const preview = await imagePreview(taken.media, 'Image')
+      return await this.messaging.send(userId, chat, {
+        kind: 'image', media: taken.media, caption: req.caption, viewOnce: req.viewOnce, context, ...preview
+      }, { id: req.id })
+    })
+  }
+
+  async sendDocument (userId: string, req: DocumentSend): Promise<SendAnswer> {
+    return await this.withMedia(userId, req, 'document', 'Document', async (chat, taken, context) =>
+      await this.messaging.send(userId, chat, { kind: 'document', media: taken.media, fileName: req.fileName, caption: req.caption, context }, { id: req.id }))
+  }
+
+  private async withMedia (
+    userId: string, req: MediaSendBase, kind: MediaKind, field: string,
+    send: (chat: string, taken: TakenMedia, context: ReplyContext | undefined) => Promise<SendAnswer>
+  ): Promise<SendAnswer> {
+    const chat = this.messaging.recipient(req.phone)
+    const context = this.context(req.context)
+    const from = source(req, field)
+    this.messaging.session(userId)
+    const taken = await this.intake.take(from, { kind, field, mimetype: req.mimetype })
+    try {
+      return await send(chat, taken, context)
+    } finally {
+      await taken.release()
+    }
+  }
+
+  /** Checked reply fields, with mentions as JIDs. */
+  private context (context: ReplyContext | undefined): ReplyContext | undefined {
+    checkReply(context)
+    if (context?.mentionedJids === undefined) return context
+    return { ...context, mentionedJids: context.mentionedJids.map(j => this.messaging.recipient(j, 'ContextInfo.MentionedJID')) }
+  }
+}
+
+function source (req: MediaSendBase, field: string): MediaSource {
+  if (req.upload !== undefined && req.value !== undefined) throw new ValidationError(`send ${field} either as the multipart file part or as the ${field} field, not both`)
+  if (req.upload !== undefined) return { upload: req.upload }
+  if (req.value === undefined || req.value === '') throw new ValidationError(`missing ${field} in Payload`)
+  return { value: req.value }
+}
