@@ -4,6 +4,7 @@ import type { MediaKind } from '../media/kinds.js'
 import { imagePreview } from '../media/thumbnail.js'
 import type { ReplyContext } from '../whatsapp/outgoing.js'
 import type { MessagingService, SendAnswer } from './messaging.js'
+import { replyContext, type ReplyFields } from './reply-context.js'
 
 /** What every media send names besides the media itself. */
 export interface MediaSendBase {
@@ -11,7 +12,8 @@ export interface MediaSendBase {
   id?: string
   caption?: string
   mimetype?: string
-  context?: ReplyContext
+  /** wuzapi's `ContextInfo`, `QuotedText`, `QuotedMessage`. */
+  reply: ReplyFields
   /** The field's value (data URL or URL); `undefined` when a multipart file was uploaded instead. */
   value?: string
   upload?: { path: string, size: number }
@@ -19,13 +21,6 @@ export interface MediaSendBase {
 
 export interface ImageSend extends MediaSendBase { viewOnce?: boolean }
 export interface DocumentSend extends MediaSendBase { fileName: string }
-
-/** wuzapi's reply checks: a reply names both the quoted message and its author. */
-export function checkReply (context: ReplyContext | undefined): void {
-  if (context === undefined) return
-  if (context.stanzaId !== undefined && context.participant === undefined) throw new ValidationError('missing Participant in ContextInfo')
-  if (context.participant !== undefined && context.stanzaId === undefined) throw new ValidationError('missing StanzaID in ContextInfo')
-}
 
 /**
  * Media sends: check the session and the fields first (nothing is downloaded for a request that
@@ -53,7 +48,7 @@ export class MediaMessagesService {
     send: (chat: string, taken: TakenMedia, context: ReplyContext | undefined) => Promise<SendAnswer>
   ): Promise<SendAnswer> {
     const chat = this.messaging.recipient(req.phone)
-    const context = this.context(req.context)
+    const context = replyContext(this.messaging, req.reply)
     const from = source(req, field)
     this.messaging.session(userId)
     const taken = await this.intake.take(from, { kind, field, mimetype: req.mimetype })
@@ -62,13 +57,6 @@ export class MediaMessagesService {
     } finally {
       await taken.release()
     }
-  }
-
-  /** Checked reply fields, with mentions as JIDs. */
-  private context (context: ReplyContext | undefined): ReplyContext | undefined {
-    checkReply(context)
-    if (context?.mentionedJids === undefined) return context
-    return { ...context, mentionedJids: context.mentionedJids.map(j => this.messaging.recipient(j, 'ContextInfo.MentionedJID')) }
   }
 }
 

@@ -1,7 +1,6 @@
 import type { MediaMessagesService, MediaSendBase } from '../../services/media-messages.js'
-import type { ReplyContext } from '../../whatsapp/outgoing.js'
 import { routesWith } from '../route.js'
-import { sendDocumentSchema, sendImageSchema, sendResponse, type contextInfoSchema } from '../schemas/media.js'
+import { sendDocumentSchema, sendImageSchema, sendResponse } from '../schemas/media.js'
 import { currentUser, type AppContext } from '../state.js'
 import type { z } from 'zod'
 
@@ -11,18 +10,6 @@ const route = routesWith<ChatMediaDeps>()
 
 type CommonBody = z.output<typeof sendImageSchema> | z.output<typeof sendDocumentSchema>
 
-function replyContext (info: z.output<typeof contextInfoSchema> | undefined, quotedText: string | undefined): ReplyContext | undefined {
-  if (info === undefined) return undefined
-  return {
-    stanzaId: info.StanzaID,
-    participant: info.Participant,
-    quotedMessage: info.QuotedMessage,
-    quotedText,
-    mentionedJids: info.MentionedJID,
-    isForwarded: info.IsForwarded
-  }
-}
-
 /** The fields every media send shares; the media comes from the named field or the multipart `file` part. */
 function base (ctx: AppContext, body: CommonBody, value: string | undefined): MediaSendBase {
   const upload = ctx.state.upload
@@ -31,7 +18,7 @@ function base (ctx: AppContext, body: CommonBody, value: string | undefined): Me
     id: body.Id,
     caption: body.Caption,
     mimetype: body.MimeType,
-    context: replyContext(body.ContextInfo, body.QuotedText),
+    reply: { ContextInfo: body.ContextInfo, QuotedText: body.QuotedText, QuotedMessage: body.QuotedMessage },
     value,
     upload: upload === undefined ? undefined : { path: upload.path, size: upload.size }
   }

@@ -27,13 +27,18 @@ const contextInfo = z.object({
 const quotedMessage = z.record(z.string(), z.unknown())
   .refine(v => JSON.stringify(v).length <= CHAT_LIMITS.quotedMessage, `must be at most ${CHAT_LIMITS.quotedMessage} characters as JSON`)
 
-/** Fields every send shares: recipient, custom id, reply/mention context. */
-const sendFields = {
-  Phone: text(LIMITS.phone),
-  Id: messageId,
+/** wuzapi's reply and mention fields, on every send (text and media alike). */
+export const replyFields = {
   ContextInfo: contextInfo.optional(),
   QuotedText: text(LIMITS.text).optional(),
   QuotedMessage: quotedMessage.optional()
+}
+
+/** Fields every send shares: recipient, custom id, reply/mention context. */
+export const sendFields = {
+  Phone: text(LIMITS.phone),
+  Id: messageId,
+  ...replyFields
 }
 
 /** `POST /chat/send/text`. */

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { sendFields } from './chat.js'
 import { LIMITS, text } from './common.js'
 
 /**
@@ -10,23 +11,11 @@ import { LIMITS, text } from './common.js'
 /** A media value: a data URL (base64) or an http(s) URL. Large by nature; the size limits are per kind. */
 const mediaValue = z.string()
 
-/** wuzapi's `ContextInfo` (proto field names, matched case-insensitively): a reply, mentions, forwarded. */
-export const contextInfoSchema = z.object({
-  StanzaID: text(LIMITS.id).optional(),
-  Participant: text(LIMITS.id).optional(),
-  MentionedJID: z.array(text(LIMITS.id)).max(1024, 'must have at most 1024 entries').optional(),
-  IsForwarded: z.boolean().optional(),
-  QuotedMessage: z.record(z.string(), z.unknown()).optional()
-})
-
 /** What every media send takes. */
 export const mediaFields = {
-  Phone: text(LIMITS.phone),
-  Id: text(LIMITS.id).optional(),
+  ...sendFields,
   Caption: text(LIMITS.text).optional(),
-  MimeType: text(LIMITS.name).regex(/^[\w.+-]+\/[\w.+-]+(\s*;.*)?$/, 'must be a media type such as image/jpeg').optional(),
-  ContextInfo: contextInfoSchema.optional(),
-  QuotedText: text(LIMITS.text).optional()
+  MimeType: text(LIMITS.name).regex(/^[\w.+-]+\/[\w.+-]+(\s*;.*)?$/, 'must be a media type such as image/jpeg').optional()
 }
 
 export const sendImageSchema = z.object({

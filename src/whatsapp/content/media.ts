@@ -1,5 +1,6 @@
-import type { WAMediaUpload, proto } from '@whiskeysockets/baileys'
-import type { BuiltContent, DocumentOut, ImageOut, MediaBody, OutgoingMessage, ReplyContext } from '../outgoing.js'
+import type { WAMediaUpload } from '@whiskeysockets/baileys'
+import type { BuiltContent, DocumentOut, ImageOut, MediaBody, OutgoingMessage } from '../outgoing.js'
+import { contextInfo } from './context.js'
 
 type MediaOut = Extract<OutgoingMessage, { kind: 'image' | 'document' | 'audio' | 'video' | 'sticker' }>
 
@@ -8,26 +9,6 @@ function upload (media: MediaBody): WAMediaUpload {
   if (media.data !== undefined) return media.data
   if (media.path !== undefined) return { url: media.path }
   throw new Error('media without a path or data')
-}
-
-/**
- * wuzapi's `ContextInfo` as proto context. Mentions go here rather than in Baileys' `mentions`,
- * which a view-once wrapper would drop.
- */
-export function contextInfo (context: ReplyContext | undefined): proto.IContextInfo | undefined {
-  if (context === undefined) return undefined
-  const info: proto.IContextInfo = {}
-  if (context.stanzaId !== undefined) {
-    info.stanzaId = context.stanzaId
-    info.participant = context.participant
-    info.quotedMessage = (context.quotedMessage as proto.IMessage | undefined) ?? { conversation: context.quotedText ?? '' }
-  }
-  if (context.mentionedJids !== undefined && context.mentionedJids.length > 0) info.mentionedJid = context.mentionedJids
-  if (context.isForwarded === true) {
-    info.isForwarded = true
-    info.forwardingScore = 1
-  }
-  return Object.keys(info).length === 0 ? undefined : info
 }
 
 function imageContent (message: ImageOut): BuiltContent {
