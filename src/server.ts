@@ -16,6 +16,9 @@ import { HealthService } from './services/health.js'
 import { SandboxService } from './services/sandbox.js'
 import { persistSessionMarks } from './services/session-marks.js'
 import { MessagingService } from './services/messaging.js'
+import { HistoryService } from './services/history.js'
+import { MessageActionsService } from './services/message-actions.js'
+import { MessagesRepo } from './db/repos/messages.js'
 import { SessionsService } from './services/sessions.js'
 import { resolveTokenSecret } from './services/token-secret.js'
 import { UsersService } from './services/users.js'
@@ -117,8 +120,12 @@ async function start (config: Config, logger: Logger, life: Lifecycle): Promise<
       : undefined
   })
   const messaging = new MessagingService(registry, { defaultCountryCode: config.defaultCountryCode })
+  const history = new HistoryService(new MessagesRepo(db), usersRepo, registry)
+  history.listen()
+  messaging.onSent(history)
+  const messageActions = new MessageActionsService(messaging, history)
   const sandboxService = sandbox === undefined ? undefined : new SandboxService(sandbox, registry, usersRepo)
-  const app = createApp({ logger, bodyLimitBytes: config.bodyLimitBytes, auth, users, health, subscriptions, sessions, messaging, sandbox: sandboxService })
+  const app = createApp({ logger, bodyLimitBytes: config.bodyLimitBytes, auth, users, health, subscriptions, sessions, messaging, history, messageActions, sandbox: sandboxService })
 
   const http = await life.add('http', async () => await listen(app, config.port, config.host), async l => { await l.close(config.shutdownTimeoutMs) })
   logger.info({ url: http.url, dataDir: config.dataDir, waMode: config.waMode }, 'server listening')

@@ -58,7 +58,11 @@ export class UserSession {
         getMessage: id => sent.find(id),
         groupMetadata: async jid => await groups.get(jid, this.connection.socket)
       }),
-      tap: { groupsUpserted: g => { groups.upsert(g) }, groupChanged: jid => { groups.invalidate(jid) } },
+      tap: {
+        groupsUpserted: g => { groups.upsert(g) },
+        groupChanged: jid => { groups.invalidate(jid) },
+        messages: list => { for (const message of list) owner.emit({ type: 'message', message }) }
+      },
       emit: event => { owner.emit(event) },
       reconnectDue: () => { owner.reconnectDue() },
       logger
