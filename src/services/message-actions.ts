@@ -55,7 +55,7 @@ export class MessageActionsService {
   /** Read receipts for messages others sent in a chat (`sender`: their author in a group). */
   async markRead (userId: string, ids: readonly string[], chatField: { name: string, value: string }, sender: { name: string, value: string } | undefined): Promise<{ Details: string }> {
     const chat = this.messaging.recipient(chatField.value, chatField.name)
-    if (ids.length === 0 || ids.some(id => id.trim() === '')) throw new ValidationError('missing Id in Payload: a list of message ids')
+    if (ids.length === 0 || ids.some(id => id.trim() === '')) throw new ValidationError('missing Id in Payload')
     const author = sender === undefined || sender.value.trim() === '' ? undefined : this.messaging.recipient(sender.value, sender.name)
     const refs: MessageRef[] = ids.map(id => {
       const participant = author ?? (isGroup(chat) ? this.history.find(userId, chat, id)?.sender : undefined)

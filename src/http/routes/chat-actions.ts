@@ -52,7 +52,7 @@ export const chatActionRoutes = [
     response: details,
     handler: async ({ ctx, deps, body }) => await deps.messageActions.markRead(
       currentUser(ctx).id,
-      typeof body.Id === 'string' ? [body.Id] : body.Id,
+      typeof body.Id === 'string' ? [body.Id] : body.Id ?? [],
       either({ ChatPhone: body.ChatPhone, Chat: body.Chat }, 'ChatPhone'),
       body.SenderPhone === undefined && body.Sender === undefined ? undefined : either({ SenderPhone: body.SenderPhone, Sender: body.Sender }, 'SenderPhone')
     )

@@ -60,7 +60,7 @@ export const reactSchema = z.object({
 
 /** `POST /chat/markread`: `ChatPhone` (or the older `Chat`) and `SenderPhone` (or `Sender`). */
 export const markReadSchema = z.object({
-  Id: z.union([text(LIMITS.id), z.array(text(LIMITS.id)).max(MAX_READ_IDS, `must have at most ${MAX_READ_IDS} entries`)]),
+  Id: z.union([text(LIMITS.id), z.array(text(LIMITS.id)).max(MAX_READ_IDS, `must have at most ${MAX_READ_IDS} entries`)]).optional(),
   ChatPhone: text(LIMITS.phone).optional(),
   Chat: text(LIMITS.phone).optional(),
   SenderPhone: text(LIMITS.phone).optional(),
