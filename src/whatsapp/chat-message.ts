@@ -1,4 +1,4 @@
-import { isLidUser, isPnUser, jidNormalizedUser, proto, toNumber, type WAMessage } from '@whiskeysockets/baileys'
+import { isLidUser, isPnUser, jidNormalizedUser, toNumber, type WAMessage } from '@whiskeysockets/baileys'
 import { messageToJson } from './message-json.js'
 import { summarizeMessage } from './message-summary.js'
 import type { ChatMessage } from './types.js'
@@ -8,14 +8,6 @@ function preferPhone (jid: string | null | undefined, alt: string | null | undef
   const main = jidNormalizedUser(jid ?? '')
   if (isLidUser(main) === true && alt !== null && alt !== undefined && isPnUser(alt) === true) return jidNormalizedUser(alt)
   return main
-}
-
-/**
- * Our own sends come back from Baileys as `append` upserts still PENDING (its `emitOwnEvents`);
- * the send path records those once the server acked them. Messages our phone sent arrive acked.
- */
-export function isOwnSendEcho (m: WAMessage): boolean {
-  return m.key.fromMe === true && m.status === proto.WebMessageInfo.Status.PENDING
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { BaileysEventMap, GroupMetadata, WASocket } from '@whiskeysockets/baileys'
 import type { Logger } from '../util/logger.js'
 import { boomStatus } from './errors.js'
-import { isOwnSendEcho, toChatMessage } from './chat-message.js'
+import { toChatMessage } from './chat-message.js'
 import type { ChatMessage } from './types.js'
 
 /** A `connection.update` in our terms. */
@@ -22,15 +22,14 @@ export interface TapHandlers {
   groupsUpserted (groups: readonly GroupMetadata[]): void
   /** A group's settings or participants changed: its cached metadata is stale. */
   groupChanged (jid: string): void
-  /** Chat messages that arrived (live, from the offline queue, or sent from the user's phone). */
+  /** Chat messages that arrived (live, from the offline queue, or sent from the user's phone), and Baileys' echoes of our own sends. */
   messages (messages: readonly ChatMessage[]): void
 }
 
-/** The chat messages of a `messages.upsert`, without our own sends' echoes. */
+/** The chat messages of a `messages.upsert`. */
 function chatMessages (upsert: BaileysEventMap['messages.upsert'], ownJid: string): ChatMessage[] {
   const out: ChatMessage[] = []
   for (const m of upsert.messages) {
-    if (isOwnSendEcho(m)) continue
     const message = toChatMessage(m, ownJid)
     if (message !== undefined) out.push(message)
   }
