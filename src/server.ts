@@ -19,6 +19,9 @@ import { SandboxService } from './services/sandbox.js'
 import { persistSessionMarks } from './services/session-marks.js'
 import { MediaMessagesService } from './services/media-messages.js'
 import { MessagingService } from './services/messaging.js'
+import { HistoryService } from './services/history.js'
+import { MessageActionsService } from './services/message-actions.js'
+import { MessagesRepo } from './db/repos/messages.js'
 import { SessionsService } from './services/sessions.js'
 import { resolveTokenSecret } from './services/token-secret.js'
 import { UsersService } from './services/users.js'
@@ -122,9 +125,13 @@ async function start (config: Config, logger: Logger, life: Lifecycle): Promise<
   const messaging = new MessagingService(registry, { defaultCountryCode: config.defaultCountryCode })
   const intake = new MediaIntake({ limits: config.mediaLimits, tempDir: config.mediaTempDir, fetchTimeoutMs: config.mediaFetchTimeoutMs, guard: outbound })
   const mediaMessages = new MediaMessagesService(messaging, intake)
+  const history = new HistoryService(new MessagesRepo(db), usersRepo, registry)
+  history.listen()
+  messaging.onSent(history)
+  const messageActions = new MessageActionsService(messaging, history)
   const sandboxService = sandbox === undefined ? undefined : new SandboxService(sandbox, registry, usersRepo)
   const upload = { tempDir: config.mediaTempDir, maxFileBytes: largestLimit(config.mediaLimits) }
-  const app = createApp({ logger, bodyLimitBytes: config.bodyLimitBytes, upload, auth, users, health, subscriptions, sessions, messaging, mediaMessages, sandbox: sandboxService })
+  const app = createApp({ logger, bodyLimitBytes: config.bodyLimitBytes, upload, auth, users, health, subscriptions, sessions, messaging, mediaMessages, history, messageActions, sandbox: sandboxService })
 
   const http = await life.add('http', async () => await listen(app, config.port, config.host), async l => { await l.close(config.shutdownTimeoutMs) })
   logger.info({ url: http.url, dataDir: config.dataDir, waMode: config.waMode }, 'server listening')

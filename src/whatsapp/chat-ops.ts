@@ -43,7 +43,9 @@ export class ChatOps {
   /** Archives or unarchives a chat; WhatsApp wants the chat's last message with it. */
   async archive (jid: string, archive: boolean, last: { ref: MessageRef, timestamp: number }): Promise<void> {
     await call(async () => {
-      await this.sock.chatModify({ archive, lastMessages: [{ key: { remoteJid: last.ref.chat, id: last.ref.id, fromMe: last.ref.fromMe }, messageTimestamp: last.timestamp }] }, jid)
+      // a group message of someone else's is refused by Baileys without its participant
+      const key = { remoteJid: last.ref.chat, id: last.ref.id, fromMe: last.ref.fromMe, ...(last.ref.participant !== undefined ? { participant: last.ref.participant } : {}) }
+      await this.sock.chatModify({ archive, lastMessages: [{ key, messageTimestamp: last.timestamp }] }, jid)
     })
   }
 }

@@ -1,6 +1,8 @@
 import type { BaileysEventMap, GroupMetadata, WASocket } from '@whiskeysockets/baileys'
 import type { Logger } from '../util/logger.js'
 import { boomStatus } from './errors.js'
+import { toChatMessage } from './chat-message.js'
+import type { ChatMessage } from './types.js'
 
 /** A `connection.update` in our terms. */
 export interface ConnectionUpdate {
@@ -20,6 +22,18 @@ export interface TapHandlers {
   groupsUpserted (groups: readonly GroupMetadata[]): void
   /** A group's settings or participants changed: its cached metadata is stale. */
   groupChanged (jid: string): void
+  /** Chat messages that arrived (live, from the offline queue, or sent from the user's phone), and Baileys' echoes of our own sends. */
+  messages (messages: readonly ChatMessage[]): void
+}
+
+/** The chat messages of a `messages.upsert`. */
+function chatMessages (upsert: BaileysEventMap['messages.upsert'], ownJid: string): ChatMessage[] {
+  const out: ChatMessage[] = []
+  for (const m of upsert.messages) {
+    const message = toChatMessage(m, ownJid)
+    if (message !== undefined) out.push(message)
+  }
+  return out
 }
 
 function connectionUpdate (u: BaileysEventMap['connection.update']): ConnectionUpdate {
@@ -53,6 +67,11 @@ export function tapSocket (sock: WASocket, handlers: TapHandlers, logger: Logger
       if (participants !== undefined) handlers.groupChanged(participants.id)
       const connection = batch['connection.update']
       if (connection !== undefined) handlers.connection(connectionUpdate(connection))
+      const upsert = batch['messages.upsert']
+      if (upsert !== undefined) {
+        const messages = chatMessages(upsert, sock.user?.id ?? '')
+        if (messages.length > 0) handlers.messages(messages)
+      }
     } catch (err) {
       logger.error({ err }, 'session event handler failed')
     }

@@ -1,4 +1,4 @@
-import type { AnyMessageContent, MiscMessageGenerationOptions, WASocket } from '@whiskeysockets/baileys'
+import { generateMessageIDV2, type AnyMessageContent, type MiscMessageGenerationOptions, type WASocket } from '@whiskeysockets/baileys'
 import type { WaAuthRepo } from '../db/repos/wa-auth.js'
 import type { Logger } from '../util/logger.js'
 import { useSqliteAuthState, type SqliteAuthState } from './auth-state.js'
@@ -33,6 +33,8 @@ export interface SessionOwner {
 }
 
 const RETRY_COUNTER_TTL_MS = 60 * 60_000
+/** How long the id of a message we sent is remembered, to tell Baileys' echo of it from a message our phone sent. */
+const OWN_SEND_TTL_MS = 10 * 60_000
 
 /**
  * One user's WhatsApp session: its stored login, its connection lifecycle, its sends, and the
@@ -43,6 +45,12 @@ export class UserSession {
   private readonly auth: SqliteAuthState
   private readonly connection: SessionConnection
   private readonly messenger: Messenger
+  /**
+   * Ids of the messages this session sent: Baileys echoes each as a `messages.upsert`, which is not
+   * news (the send path reports it once acked). Its PENDING status cannot tell, as Baileys' event
+   * buffer merges the ack's status update into the echo.
+   */
+  private readonly ownSends = new TtlCache(OWN_SEND_TTL_MS)
 
   constructor (readonly userId: string, env: SessionEnv, owner: SessionOwner) {
     const logger = env.logger.child({ userId })
@@ -58,7 +66,15 @@ export class UserSession {
         getMessage: id => sent.find(id),
         groupMetadata: async jid => await groups.get(jid, this.connection.socket)
       }),
-      tap: { groupsUpserted: g => { groups.upsert(g) }, groupChanged: jid => { groups.invalidate(jid) } },
+      tap: {
+        groupsUpserted: g => { groups.upsert(g) },
+        groupChanged: jid => { groups.invalidate(jid) },
+        messages: list => {
+          for (const message of list) {
+            if (!(message.fromMe && this.ownSends.get(message.id) !== undefined)) owner.emit({ type: 'message', message })
+          }
+        }
+      },
       emit: event => { owner.emit(event) },
       reconnectDue: () => { owner.reconnectDue() },
       logger
@@ -117,6 +133,8 @@ export class UserSession {
 
   /** Sends Baileys content and resolves on the server's ack; rejects with a `SendError` (see {@link Messenger.send}). */
   async send (jid: string, content: AnyMessageContent, options?: MiscMessageGenerationOptions): Promise<SentMessage> {
-    return await this.messenger.send(this.connection.socket, this.connection.state, jid, content, options)
+    const messageId = options?.messageId ?? generateMessageIDV2(this.connection.socket?.user?.id)
+    this.ownSends.set(messageId, true)
+    return await this.messenger.send(this.connection.socket, this.connection.state, jid, content, { ...options, messageId })
   }
 }

@@ -44,6 +44,52 @@ export type SessionEvent =
   | { type: 'stopped', cause: StopCause, code: number | undefined, reason: string }
   /** The login is gone (logged out here or from the phone, or refused by WhatsApp); the next connect shows a QR. */
   | { type: 'logged_out', remote: boolean, code: number | undefined, reason: string }
+  /** A message arrived in one of the user's chats (from someone else, or from the user's phone). */
+  | { type: 'message', message: ChatMessage }
+
+/** wuzapi's `message_type` names, plus `edit` and `poll_vote`. */
+export type ChatMessageType =
+  | 'text' | 'image' | 'video' | 'audio' | 'document' | 'sticker' | 'contact' | 'location'
+  | 'reaction' | 'delete' | 'edit' | 'poll' | 'poll_vote'
+  | 'buttons' | 'list' | 'buttons_response' | 'list_response' | 'unknown'
+
+/** The media a message carries, as WhatsApp describes it (the blob itself stays on WhatsApp's media host). */
+export interface ChatMedia {
+  kind: 'image' | 'video' | 'audio' | 'document' | 'sticker'
+  mimetype: string
+  url: string
+  directPath: string
+  fileLength: number
+  fileName: string
+}
+
+/**
+ * A message in a chat, sent or received, in plain fields: what the message history stores and
+ * what the webhook events will carry.
+ */
+export interface ChatMessage {
+  id: string
+  /** The chat: a user's phone JID where WhatsApp tells it (else their `@lid`), a group, or status@broadcast. */
+  chat: string
+  /** The author: our own JID for our messages, the group member in a group. */
+  sender: string
+  fromMe: boolean
+  /** WhatsApp's time, Unix seconds. */
+  timestamp: number
+  pushName: string
+  type: ChatMessageType
+  /** The text, caption, emoji, poll question, ... ('' when none). */
+  text: string
+  media: ChatMedia | undefined
+  /** The message this one replies to (`contextInfo.stanzaId`), or ''. */
+  quotedId: string
+  /** The message a reaction, edit, revoke or poll vote is about, or ''. */
+  targetId: string
+  /** `messageContextInfo.messageSecret` (base64): a poll's key to its votes. */
+  secret: string | undefined
+  /** The whole proto.Message as JSON (see message-json.ts). */
+  message: Record<string, unknown>
+}
 
 export type SessionEventListener = (userId: string, event: SessionEvent) => void
 

@@ -6,6 +6,8 @@ import type { UsersService } from '../../services/users.js'
 import type { SandboxService } from '../../services/sandbox.js'
 import type { MediaMessagesService } from '../../services/media-messages.js'
 import type { MessagingService } from '../../services/messaging.js'
+import type { HistoryService } from '../../services/history.js'
+import type { MessageActionsService } from '../../services/message-actions.js'
 import type { SessionsService } from '../../services/sessions.js'
 import { adminAuth, userAuth } from '../middleware/auth.js'
 import { buildRoutes, type RouteDefinition, type RouteMounts } from '../route.js'
@@ -29,6 +31,8 @@ export interface RouteDeps {
   sessions: SessionsService
   messaging: MessagingService
   mediaMessages: MediaMessagesService
+  history: HistoryService
+  messageActions: MessageActionsService
   /** Present only in `WA_MODE=sandbox`: the `/sandbox` routes do not exist in live mode. */
   sandbox: SandboxService | undefined
   /** The body parsers routes pick by name; each runs after the route's auth check. */
