@@ -1,10 +1,11 @@
 import { ValidationError } from '../errors.js'
 import type { ChatPresence } from '../whatsapp/chat-ops.js'
+import type { ButtonAction, ButtonsOut, ListOut, ListRow, ListSection } from '../whatsapp/outgoing.js'
 import type { MessagingService, SendAnswer } from './messaging.js'
 import { present, replyContext, userJid, type ReplyFields } from './reply-context.js'
 
 /**
- * The use-cases behind `/chat/send/text|location|contact|poll`, `/chat/presence`, `/status/set/text`
+ * The use-cases behind `/chat/send/text|location|contact|poll|buttons|list`, `/chat/presence`, `/status/set/text`
  * and `/call/reject`: wuzapi's request fields (already shape-checked) turned into our outgoing
  * messages and chat operations, with wuzapi's validation messages.
  */
@@ -100,4 +101,131 @@ export async function rejectCall (messaging: MessagingService, userId: string, f
   const callId = required(fields.call_id, 'call_id')
   await messaging.session(userId).ops().rejectCall(callId, from)
   return { Details: 'Call rejected', CallID: callId }
+}
+
+/** wuzapi cuts a button's title to 20 characters (WhatsApp's clients show no more). */
+const BUTTON_TITLE_MAX = 20
+
+export interface ButtonFields {
+  Type?: string
+  Title?: string
+  Text?: string
+  ButtonText?: string
+  Id?: string
+  ButtonId?: string
+  Url?: string
+  phone_number?: string
+  copy_code?: string
+}
+
+export interface ButtonsFields extends Omit<SendFields, 'Phone'> {
+  Phone?: string
+  Body?: string
+  Text?: string
+  Title?: string
+  Footer?: string
+  Buttons?: ButtonFields[]
+}
+
+function firstPresent (...values: Array<string | undefined>): string | undefined {
+  return values.find(v => present(v) && v.trim() !== '')?.trim()
+}
+
+/** One of wuzapi's buttons in our terms; undefined for what wuzapi skips (unknown type, no title). */
+function toButton (b: ButtonFields, i: number): ButtonAction | undefined {
+  const full = firstPresent(b.Title, b.Text, b.ButtonText)
+  if (full === undefined) return undefined
+  const title = [...full].slice(0, BUTTON_TITLE_MAX).join('')
+  const need = (value: string | undefined, field: string, type: string): string => {
+    const v = firstPresent(value)
+    if (v === undefined) throw new ValidationError(`invalid Buttons[${i}]: a ${type} button needs ${field}`)
+    return v
+  }
+  // no type: the legacy {buttonId, buttonText} shape, a quick reply
+  switch ((b.Type ?? '').trim().toLowerCase()) {
+    case '':
+    case 'reply': return { type: 'reply', title, id: firstPresent(b.Id, b.ButtonId) ?? title }
+    case 'cta_url': {
+      const url = need(b.Url, 'url', 'cta_url')
+      if (!/^https?:\/\/\S+$/i.test(url)) throw new ValidationError(`invalid Buttons[${i}].url: must be an http:// or https:// URL`)
+      return { type: 'url', title, url }
+    }
+    case 'cta_call': return { type: 'call', title, phone: need(b.phone_number, 'phone_number', 'cta_call') }
+    case 'copy': return { type: 'copy', title, code: need(b.copy_code, 'copy_code', 'copy') }
+    default: return undefined
+  }
+}
+
+export async function sendButtons (messaging: MessagingService, userId: string, fields: ButtonsFields): Promise<SendAnswer> {
+  const body = firstPresent(fields.Body, fields.Text)
+  if (!present(fields.Phone) || body === undefined || fields.Buttons === undefined || fields.Buttons.length === 0) {
+    throw new ValidationError('missing Phone, Body or Buttons')
+  }
+  const { chat, id } = target(messaging, { ...fields, Phone: fields.Phone })
+  const buttons = fields.Buttons.map(toButton).filter((b): b is ButtonAction => b !== undefined)
+  if (buttons.length === 0) throw new ValidationError('no valid buttons parsed: give each button a title and a type of reply, cta_url, cta_call or copy')
+  const context = replyContext(messaging, fields)
+  const message: ButtonsOut = {
+    kind: 'buttons',
+    body,
+    buttons,
+    ...(present(fields.Title) ? { title: fields.Title } : {}),
+    ...(present(fields.Footer) ? { footer: fields.Footer } : {}),
+    context
+  }
+  return await messaging.send(userId, chat, message, { id })
+}
+
+export interface ListRowFields { Title?: string, Desc?: string, RowId?: string }
+
+export interface ListFields extends Omit<SendFields, 'Phone'> {
+  Phone?: string
+  ButtonText?: string
+  Desc?: string
+  Body?: string
+  Text?: string
+  TopText?: string
+  FooterText?: string
+  Sections?: Array<{ Title?: string, Rows?: ListRowFields[] }>
+  List?: ListRowFields[]
+}
+
+/** Rows without a title are skipped, as wuzapi does; a row without an id is answered with its title. */
+function toRows (rows: ListRowFields[] | undefined): ListRow[] {
+  const out: ListRow[] = []
+  for (const r of rows ?? []) {
+    const title = firstPresent(r.Title)
+    if (title === undefined) continue
+    const description = firstPresent(r.Desc)
+    out.push({ id: firstPresent(r.RowId) ?? title, title, ...(description !== undefined ? { description } : {}) })
+  }
+  return out
+}
+
+export async function sendList (messaging: MessagingService, userId: string, fields: ListFields): Promise<SendAnswer> {
+  if (!present(fields.Phone)) throw new ValidationError('missing Phone in Payload')
+  const body = firstPresent(fields.Desc, fields.Body, fields.Text)
+  if (body === undefined) throw new ValidationError('missing Desc/Body in Payload')
+  const given = fields.Sections !== undefined && fields.Sections.length > 0
+    ? fields.Sections.map(s => ({ title: s.Title?.trim() ?? '', rows: toRows(s.Rows) }))
+    : fields.List !== undefined && fields.List.length > 0 ? [{ title: '', rows: toRows(fields.List) }] : undefined
+  if (given === undefined) throw new ValidationError('missing Sections (or List) in Payload')
+  const sections: ListSection[] = given.filter(s => s.rows.length > 0)
+  if (sections.length === 0) throw new ValidationError('no valid sections/rows found in Payload: each row needs a title')
+  const ids = sections.flatMap(s => s.rows.map(r => r.id))
+  // the recipient's choice names the row by its id: two equal ids could not be told apart
+  const twice = ids.find((v, i) => ids.indexOf(v) !== i)
+  if (twice !== undefined) throw new ValidationError(`invalid Sections: row id "${twice}" is used twice; give each row its own RowId`)
+  const { chat, id } = target(messaging, { ...fields, Phone: fields.Phone })
+  const context = replyContext(messaging, fields)
+  const message: ListOut = {
+    kind: 'list',
+    body,
+    buttonText: firstPresent(fields.ButtonText) ?? 'Select',
+    sections,
+    ...(present(fields.TopText) ? { title: fields.TopText } : {}),
+    ...(present(fields.FooterText) ? { footer: fields.FooterText } : {}),
+    context
+  }
+  return await messaging.send(userId, chat, message, { id })
 }

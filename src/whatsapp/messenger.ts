@@ -1,4 +1,4 @@
-import { generateMessageIDV2, type AnyMessageContent, type BinaryNode, type MiscMessageGenerationOptions, type proto, type WASocket } from '@whiskeysockets/baileys'
+import { generateMessageIDV2, generateWAMessageFromContent, type AnyMessageContent, type BinaryNode, type MiscMessageGenerationOptions, type proto, type WASocket } from '@whiskeysockets/baileys'
 import { waitForAck } from './ack.js'
 import { SendError } from './errors.js'
 import type { SentMessages } from './sent-messages.js'
@@ -21,10 +21,25 @@ export class Messenger {
   async send (sock: WASocket | undefined, state: string, jid: string, content: AnyMessageContent, options: MiscMessageGenerationOptions = {}): Promise<SentMessage> {
     if (sock === undefined) throw new SendError(`not connected: the session is ${state}`, 'not_connected', { state })
     const id = options.messageId ?? generateMessageIDV2(sock.user?.id)
+    return await this.acked(sock, jid, id, async () => await sock.sendMessage(jid, content, { ...options, messageId: id }))
+  }
+
+  /** Sends a proto message Baileys cannot build from content, with extra stanza nodes (e.g. `<biz>`); as {@link send}. */
+  async relay (sock: WASocket | undefined, state: string, jid: string, message: proto.IMessage, nodes: BinaryNode[], messageId?: string): Promise<SentMessage> {
+    if (sock === undefined) throw new SendError(`not connected: the session is ${state}`, 'not_connected', { state })
+    const id = messageId ?? generateMessageIDV2(sock.user?.id)
+    return await this.acked(sock, jid, id, async () => {
+      const full = generateWAMessageFromContent(jid, message, { userJid: sock.user?.id ?? '', messageId: id })
+      await sock.relayMessage(jid, full.message ?? message, { messageId: id, additionalNodes: nodes })
+      return full
+    })
+  }
+
+  private async acked (sock: WASocket, jid: string, id: string, dispatch: () => Promise<proto.IWebMessageInfo | undefined>): Promise<SentMessage> {
     const wait = waitForAck(sock, id, this.ackTimeoutMs)
     let message: proto.IWebMessageInfo | undefined
     try {
-      message = await sock.sendMessage(jid, content, { ...options, messageId: id })
+      message = await dispatch()
     } catch (err) {
       wait.cancel()
       throw err

@@ -1,7 +1,8 @@
-import type { AnyMessageContent, MiscMessageGenerationOptions } from '@whiskeysockets/baileys'
+import type { AnyMessageContent, BinaryNode, MiscMessageGenerationOptions, proto } from '@whiskeysockets/baileys'
 import { mediaContent } from './content/media.js'
 import { actionContent } from './content/actions.js'
 import { textContent, locationContent, contactContent, pollContent } from './content/text.js'
+import { buttonsContent, listContent } from './content/interactive.js'
 
 /**
  * What a user asks us to send, in our own terms (services never see Baileys' content shapes);
@@ -40,15 +41,31 @@ export interface AudioOut { kind: 'audio', media: MediaBody, ptt: boolean, secon
 export interface VideoOut { kind: 'video', media: MediaBody, caption?: string, viewOnce?: boolean, gifPlayback?: boolean, jpegThumbnail?: Buffer, context?: ReplyContext }
 export interface StickerOut { kind: 'sticker', media: MediaBody, isAnimated?: boolean, context?: ReplyContext }
 
+/** One of wuzapi's button types: a quick reply, or a call-to-action (open a URL, call, copy a code). */
+export type ButtonAction =
+  | { type: 'reply', title: string, id: string }
+  | { type: 'url', title: string, url: string }
+  | { type: 'call', title: string, phone: string }
+  | { type: 'copy', title: string, code: string }
+export interface ButtonsOut { kind: 'buttons', body: string, title?: string, footer?: string, buttons: ButtonAction[], context?: ReplyContext }
+export interface ListRow { id: string, title: string, description?: string }
+export interface ListSection { title: string, rows: ListRow[] }
+export interface ListOut { kind: 'list', body: string, buttonText: string, title?: string, footer?: string, sections: ListSection[], context?: ReplyContext }
+
 export type OutgoingMessage =
-  | TextOut | LocationOut | ContactOut | PollOut
+  | TextOut | LocationOut | ContactOut | PollOut | ButtonsOut | ListOut
   | EditOut | RevokeOut | ReactionOut
   | ImageOut | DocumentOut | AudioOut | VideoOut | StickerOut
 
 export type OutgoingKind = OutgoingMessage['kind']
 
-/** Baileys content plus the send options some kinds need. */
-export interface BuiltContent { content: AnyMessageContent, options?: MiscMessageGenerationOptions }
+/**
+ * Baileys content plus the send options some kinds need; or, for what Baileys cannot build from
+ * content (buttons, lists), the proto message itself and the extra stanza nodes it is relayed with.
+ */
+export type BuiltContent =
+  | { content: AnyMessageContent, options?: MiscMessageGenerationOptions }
+  | { proto: proto.IMessage, nodes: BinaryNode[] }
 
 /** Baileys content for one of our outgoing messages. */
 export function toContent (message: OutgoingMessage): BuiltContent {
@@ -57,6 +74,8 @@ export function toContent (message: OutgoingMessage): BuiltContent {
     case 'location': return locationContent(message)
     case 'contact': return contactContent(message)
     case 'poll': return pollContent(message)
+    case 'buttons': return buttonsContent(message)
+    case 'list': return listContent(message)
     case 'edit':
     case 'revoke':
     case 'reaction': return actionContent(message)

@@ -1,4 +1,4 @@
-import { generateMessageIDV2, type AnyMessageContent, type MiscMessageGenerationOptions, type WASocket } from '@whiskeysockets/baileys'
+import { generateMessageIDV2, type AnyMessageContent, type BinaryNode, type MiscMessageGenerationOptions, type proto, type WASocket } from '@whiskeysockets/baileys'
 import type { WaAuthRepo } from '../db/repos/wa-auth.js'
 import type { Logger } from '../util/logger.js'
 import { useSqliteAuthState, type SqliteAuthState } from './auth-state.js'
@@ -119,8 +119,10 @@ export class UserSession {
 
   /** Sends one of our outgoing messages; resolves on the server's ack, rejects with a `SendError`. */
   async sendMessage (jid: string, message: OutgoingMessage, opts: { id?: string } = {}): Promise<SendReceipt> {
-    const { content, options } = toContent(message)
-    const sent = await this.send(jid, content, { ...options, ...(opts.id !== undefined ? { messageId: opts.id } : {}) })
+    const built = toContent(message)
+    const sent = 'proto' in built
+      ? await this.relay(jid, built.proto, built.nodes, opts.id)
+      : await this.send(jid, built.content, { ...built.options, ...(opts.id !== undefined ? { messageId: opts.id } : {}) })
     return { id: sent.id, timestamp: sent.timestamp, message: messageToJson(sent.message.message) }
   }
 
@@ -136,5 +138,11 @@ export class UserSession {
     const messageId = options?.messageId ?? generateMessageIDV2(this.connection.socket?.user?.id)
     this.ownSends.set(messageId, true)
     return await this.messenger.send(this.connection.socket, this.connection.state, jid, content, { ...options, messageId })
+  }
+
+  private async relay (jid: string, message: proto.IMessage, nodes: BinaryNode[], id: string | undefined): Promise<SentMessage> {
+    const messageId = id ?? generateMessageIDV2(this.connection.socket?.user?.id)
+    this.ownSends.set(messageId, true)
+    return await this.messenger.relay(this.connection.socket, this.connection.state, jid, message, nodes, messageId)
   }
 }

@@ -1,10 +1,10 @@
-import { rejectCall, sendContact, sendLocation, sendPoll, sendText, setChatPresence, setStatusText } from '../../services/chat.js'
+import { rejectCall, sendButtons, sendContact, sendList, sendLocation, sendPoll, sendText, setChatPresence, setStatusText } from '../../services/chat.js'
 import type { MessagingService } from '../../services/messaging.js'
 import { routesWith } from '../route.js'
 import { details } from '../schemas/common.js'
 import {
-  callRejectResponse, presenceSchema, rejectCallSchema, sendContactSchema, sendLocationSchema, sendPollSchema, sendResponse,
-  sendTextSchema, statusTextSchema
+  callRejectResponse, presenceSchema, rejectCallSchema, sendButtonsSchema, sendContactSchema, sendListSchema, sendLocationSchema,
+  sendPollSchema, sendResponse, sendTextSchema, statusTextSchema
 } from '../schemas/chat.js'
 import { currentUser } from '../state.js'
 
@@ -12,7 +12,7 @@ export interface ChatDeps { messaging: MessagingService }
 
 const route = routesWith<ChatDeps>()
 
-/** `/chat/send/text|location|contact|poll`, `/chat/presence`, `/status/set/text`, `/call/reject`: sends and chat state. */
+/** `/chat/send/text|location|contact|poll|buttons|list`, `/chat/presence`, `/status/set/text`, `/call/reject`: sends and chat state. */
 export const chatRoutes = [
   route({
     method: 'POST',
@@ -49,6 +49,24 @@ export const chatRoutes = [
     body: sendPollSchema,
     response: sendResponse,
     handler: async ({ ctx, deps, body }) => await sendPoll(deps.messaging, currentUser(ctx).id, body)
+  }),
+  route({
+    method: 'POST',
+    path: '/chat/send/buttons',
+    summary: 'Send a message with reply or call-to-action buttons',
+    auth: 'user',
+    body: sendButtonsSchema,
+    response: sendResponse,
+    handler: async ({ ctx, deps, body }) => await sendButtons(deps.messaging, currentUser(ctx).id, body)
+  }),
+  route({
+    method: 'POST',
+    path: '/chat/send/list',
+    summary: 'Send a list message (a menu of rows in sections)',
+    auth: 'user',
+    body: sendListSchema,
+    response: sendResponse,
+    handler: async ({ ctx, deps, body }) => await sendList(deps.messaging, currentUser(ctx).id, body)
   }),
   route({
     method: 'POST',

@@ -9,7 +9,11 @@ export const CHAT_LIMITS = {
   mentions: 1024,
   vcard: 65_536,
   /** proto JSON of a quoted message, serialized. */
-  quotedMessage: 65_536
+  quotedMessage: 65_536,
+  /** Bounds against abuse, above what WhatsApp's clients render (3 reply buttons, 10 list rows). */
+  buttons: 64,
+  listSections: 64,
+  listRows: 256
 } as const
 
 /** A custom message id (wuzapi's `Id`): '' means "generate one". */
@@ -100,3 +104,53 @@ export const rejectCallSchema = z.object({
 export const sendResponse = z.object({ Details: z.string(), Timestamp: z.number(), Id: z.string() })
 
 export const callRejectResponse = z.object({ Details: z.string(), CallID: z.string() })
+
+/** One of wuzapi's `Buttons`: its title under `title`, `text` or `buttonText`, its id under `id` or `buttonId`. */
+const button = z.object({
+  Type: text(LIMITS.name).optional(),
+  Title: text(LIMITS.name).optional(),
+  Text: text(LIMITS.name).optional(),
+  ButtonText: text(LIMITS.name).optional(),
+  Id: text(LIMITS.id).optional(),
+  ButtonId: text(LIMITS.id).optional(),
+  Url: text(LIMITS.url).optional(),
+  phone_number: text(LIMITS.phone).optional(),
+  copy_code: text(LIMITS.name).optional()
+})
+
+/** `POST /chat/send/buttons`: the body under `Body` or `text`; the service checks what wuzapi checks. */
+export const sendButtonsSchema = z.object({
+  ...sendFields,
+  Phone: text(LIMITS.phone).optional(),
+  Body: text(LIMITS.text).optional(),
+  Text: text(LIMITS.text).optional(),
+  Title: text(LIMITS.name).optional(),
+  Footer: text(LIMITS.name).optional(),
+  Buttons: z.array(button).max(CHAT_LIMITS.buttons, `must have at most ${CHAT_LIMITS.buttons} entries`).optional()
+})
+
+/** A list row: its id under any spelling of wuzapi's `RowId`. */
+const listRow = z.object({
+  Title: text(LIMITS.name).optional(),
+  Desc: text(LIMITS.name).optional(),
+  RowId: text(LIMITS.id).optional()
+})
+
+const listSection = z.object({
+  Title: text(LIMITS.name).optional(),
+  Rows: z.array(listRow).max(CHAT_LIMITS.listRows, `must have at most ${CHAT_LIMITS.listRows} entries`).optional()
+})
+
+/** `POST /chat/send/list`: `Sections`, or the legacy flat `List` of rows (one untitled section). */
+export const sendListSchema = z.object({
+  ...sendFields,
+  Phone: text(LIMITS.phone).optional(),
+  ButtonText: text(LIMITS.name).optional(),
+  Desc: text(LIMITS.text).optional(),
+  Body: text(LIMITS.text).optional(),
+  Text: text(LIMITS.text).optional(),
+  TopText: text(LIMITS.name).optional(),
+  FooterText: text(LIMITS.name).optional(),
+  Sections: z.array(listSection).max(CHAT_LIMITS.listSections, `must have at most ${CHAT_LIMITS.listSections} entries`).optional(),
+  List: z.array(listRow).max(CHAT_LIMITS.listRows, `must have at most ${CHAT_LIMITS.listRows} entries`).optional()
+})
