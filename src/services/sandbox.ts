@@ -1,9 +1,10 @@
-import type { Sandbox, FaultKind } from '../sandbox/index.js'
+import { runPhoneAction, type Sandbox, type FaultKind } from '../sandbox/index.js'
 import { SandboxError } from '../sandbox/errors.js'
 import type { UsersRepo } from '../db/repos/users.js'
 import { NotFoundError, SessionStateError, ValidationError } from '../errors.js'
 import { messageToJson } from '../whatsapp/message-json.js'
 import type { SessionRegistry } from '../whatsapp/session-registry.js'
+import { phoneAction, phoneQuote, phoneSendKind, type PhoneSendFields } from './phone-send.js'
 
 /** The faults `/sandbox/fault` can trigger, by the name the API uses. */
 export const FAULTS: ReadonlyMap<string, FaultKind> = new Map<string, FaultKind>([
@@ -64,12 +65,23 @@ export class SandboxService {
     return { Phone: p.pn, JID: p.jid, LID: p.lid, PushName: p.pushName }
   }
 
-  /** A virtual phone sends a text to a user's WhatsApp (by user id) or to any JID/number. */
-  async phoneSendText (phone: string, to: string, body: string): Promise<Record<string, unknown>> {
-    const target = this.resolveTarget(to)
+  /**
+   * A virtual phone sends one message, reaction, edit, revoke, read receipt, chat state or presence
+   * to a user's WhatsApp (by user id) or to any JID/number.
+   */
+  async phoneSend (phone: string, fields: PhoneSendFields): Promise<Record<string, unknown>> {
+    const kind = phoneSendKind(fields)
+    const action = phoneAction(fields, kind)
+    const quote = phoneQuote(fields, kind)
     const sender = this.sandbox.createPhone(digits(phone))
-    const id = await lookup(async () => await sender.sendText(target, body), 'send to a user id, a logged-in number or a group the phone is in')
-    return { Id: id, To: target }
+    if (action.kind === 'presence') {
+      await runPhoneAction(sender, '', action)
+      return { Kind: kind, Id: '', To: '' }
+    }
+    if (fields.To === undefined || fields.To === '') throw new ValidationError('missing To in Payload: a user id, a number or a JID')
+    const target = this.resolveTarget(fields.To)
+    const id = await lookup(async () => await runPhoneAction(sender, target, action, quote), 'send to a user id, a logged-in number or a group the phone is in')
+    return { Kind: kind, Id: id, To: target }
   }
 
   /** What a virtual phone received, decoded. */

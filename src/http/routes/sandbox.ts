@@ -41,11 +41,11 @@ export const sandboxRoutes = [
   route({
     method: 'POST',
     path: '/sandbox/phones/:phone/send',
-    summary: 'A virtual phone sends a text',
+    summary: 'A virtual phone sends a message, reaction, edit, revoke, read receipt, chat state or presence',
     auth: 'admin',
     body: phoneSendSchema,
     response: phoneSendResponse,
-    handler: async ({ deps, params, body }) => await deps.sandbox.phoneSendText(params.phone ?? '', body.To, body.Body)
+    handler: async ({ deps, params, body }) => await deps.sandbox.phoneSend(params.phone ?? '', body)
   }),
   route({
     method: 'GET',

@@ -7,13 +7,50 @@ const phone = text(LIMITS.phone).min(1)
 export const scanSchema = z.object({ UserID: id, Phone: phone })
 export const pairSchema = z.object({ Code: id, Phone: phone.optional() })
 export const createPhoneSchema = z.object({ Phone: phone, PushName: text(LIMITS.name).optional() })
-export const phoneSendSchema = z.object({ To: id, Body: text(LIMITS.text).min(1) })
+/** Base64 media (a data URL or bare base64); the HTTP body limit bounds its size. */
+const media = z.string().min(1, 'must not be empty')
+
+/**
+ * What a virtual phone sends: one kind per request (the service says which fields name one).
+ * `To` is a user id, a number or a JID; presence goes to no chat.
+ */
+export const phoneSendSchema = z.object({
+  To: text(LIMITS.id).optional(),
+  Body: text(LIMITS.text).optional(),
+  ContextInfo: z.object({ StanzaID: text(LIMITS.id).optional(), Participant: text(LIMITS.phone).optional() }).optional(),
+  QuotedText: text(LIMITS.text).optional(),
+  Image: media.optional(),
+  Document: media.optional(),
+  Audio: media.optional(),
+  Video: media.optional(),
+  Sticker: media.optional(),
+  FileName: text(LIMITS.name).optional(),
+  MimeType: text(LIMITS.name).optional(),
+  Caption: text(LIMITS.text).optional(),
+  PTT: z.boolean().optional(),
+  Latitude: z.number().min(-90, 'must be between -90 and 90').max(90, 'must be between -90 and 90').optional(),
+  Longitude: z.number().min(-180, 'must be between -180 and 180').max(180, 'must be between -180 and 180').optional(),
+  Name: text(LIMITS.name).optional(),
+  Vcard: text(65_536).optional(),
+  Poll: text(255).optional(),
+  Options: z.array(text(255)).max(12, 'must have at most 12 entries (WhatsApp\'s limit)').optional(),
+  SelectableCount: z.number().int('must be a whole number').min(0, 'must be 0 (any number) or more').optional(),
+  React: text(64).optional(),
+  Edit: text(LIMITS.text).optional(),
+  Revoke: z.boolean().optional(),
+  Id: text(LIMITS.id).optional(),
+  Participant: text(LIMITS.phone).optional(),
+  Read: z.array(text(LIMITS.id).min(1, 'must not be empty')).max(1024, 'must have at most 1024 entries').optional(),
+  Typing: z.string().pipe(z.enum(['composing', 'paused', 'recording'], { error: 'must be composing, paused or recording' })).optional(),
+  Presence: z.string().pipe(z.enum(['available', 'unavailable'], { error: 'must be available or unavailable' })).optional()
+})
 export const faultSchema = z.object({ UserID: id, Kind: id })
 
 export const scanResponse = z.object({ jid: z.string(), lid: z.string(), state: z.string() })
 export const pairResponse = z.object({ jid: z.string(), lid: z.string() })
 export const phoneResponse = z.object({ Phone: z.string(), JID: z.string(), LID: z.string(), PushName: z.string() })
-export const phoneSendResponse = z.object({ Id: z.string(), To: z.string() })
+/** `Id` is the message sent ('' for receipts, chat state and presence); `To` the chat ('' for presence). */
+export const phoneSendResponse = z.object({ Kind: z.string(), Id: z.string(), To: z.string() })
 export const receivedResponse = z.object({
   Messages: z.array(z.object({
     Id: z.string(),
