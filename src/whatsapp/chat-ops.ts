@@ -5,6 +5,9 @@ import type { MessageRef } from './outgoing.js'
 /** A chat state the user shows to one chat. */
 export type ChatPresence = 'composing' | 'recording' | 'paused'
 
+/** What asking the phone to resend a message came to: sent (with the request's id), not needed, or already under way. */
+export type ResendRequest = { status: 'sent', id: string } | { status: 'arrived' } | { status: 'pending' }
+
 async function call<T> (fn: () => Promise<T>): Promise<T> {
   try {
     return await fn()
@@ -22,6 +25,19 @@ export class ChatOps {
 
   async presence (jid: string, state: ChatPresence): Promise<void> {
     await call(async () => { await this.sock.sendPresenceUpdate(state, jid) })
+  }
+
+  /**
+   * Asks our own phone to send again a message this session could not decrypt; its answer arrives
+   * as a normal incoming message. Baileys waits 2 s first, in case the message arrives by itself.
+   */
+  async requestResend (ref: MessageRef): Promise<ResendRequest> {
+    return await call(async () => {
+      const key = { remoteJid: ref.chat, id: ref.id, fromMe: ref.fromMe, ...(ref.participant !== undefined ? { participant: ref.participant } : {}) }
+      const id = await this.sock.requestPlaceholderResend(key)
+      if (id === undefined) return { status: 'pending' }
+      return id === 'RESOLVED' ? { status: 'arrived' } : { status: 'sent', id }
+    })
   }
 
   /** Read receipts for messages others sent (`participant`: the sender in a group). */
