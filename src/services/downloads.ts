@@ -1,4 +1,4 @@
-import { ConflictError, SessionStateError, ValidationError } from '../errors.js'
+import { SessionStateError, ValidationError } from '../errors.js'
 import { checkSha256, type MediaFetcher } from '../media/download.js'
 import { MediaTooLargeError } from '../media/errors.js'
 import type { MediaKind, MediaLimits } from '../media/kinds.js'
@@ -108,12 +108,11 @@ export class DownloadsService {
     if (id === '') throw new ValidationError('missing id in Payload')
     const session = this.loggedIn(userId)
     const fromMe = userOf(sender) === userOf(session.jid)
-    const request = await session.ops().requestResend({ chat, id, fromMe, ...(chat.endsWith('@g.us') && !fromMe ? { participant: sender } : {}) })
-    if (request.status === 'pending') throw new ConflictError(`a resend of message ${id} was already requested in the last seconds: the phone's answer arrives as a new message`)
+    const requestId = await session.ops().requestResend({ chat, id, fromMe, ...(chat.endsWith('@g.us') && !fromMe ? { participant: sender } : {}) })
     return {
       success: true,
-      message: request.status === 'sent' ? 'Unavailable message request sent successfully' : 'Message arrived meanwhile: no request was needed',
-      request_id: request.status === 'sent' ? request.id : '',
+      message: 'Unavailable message request sent successfully',
+      request_id: requestId,
       chat,
       sender,
       message_id: id,

@@ -1,12 +1,9 @@
-import type { WASocket } from '@whiskeysockets/baileys'
+import { proto, type WASocket } from '@whiskeysockets/baileys'
 import { fromBaileys } from './errors.js'
 import type { MessageRef } from './outgoing.js'
 
 /** A chat state the user shows to one chat. */
 export type ChatPresence = 'composing' | 'recording' | 'paused'
-
-/** What asking the phone to resend a message came to: sent (with the request's id), not needed, or already under way. */
-export type ResendRequest = { status: 'sent', id: string } | { status: 'arrived' } | { status: 'pending' }
 
 async function call<T> (fn: () => Promise<T>): Promise<T> {
   try {
@@ -29,14 +26,17 @@ export class ChatOps {
 
   /**
    * Asks our own phone to send again a message this session could not decrypt; its answer arrives
-   * as a normal incoming message. Baileys waits 2 s first, in case the message arrives by itself.
+   * as a normal incoming message (Baileys handles the response without a request of its own).
+   * Resolves with the request's id. Not `requestPlaceholderResend`: it holds the caller 2 s and
+   * leaves an 8 s timer per call that outlives the socket; whatsmeow sends at once, as here.
    */
-  async requestResend (ref: MessageRef): Promise<ResendRequest> {
+  async requestResend (ref: MessageRef): Promise<string> {
     return await call(async () => {
-      const key = { remoteJid: ref.chat, id: ref.id, fromMe: ref.fromMe, ...(ref.participant !== undefined ? { participant: ref.participant } : {}) }
-      const id = await this.sock.requestPlaceholderResend(key)
-      if (id === undefined) return { status: 'pending' }
-      return id === 'RESOLVED' ? { status: 'arrived' } : { status: 'sent', id }
+      const messageKey = { remoteJid: ref.chat, id: ref.id, fromMe: ref.fromMe, ...(ref.participant !== undefined ? { participant: ref.participant } : {}) }
+      return await this.sock.sendPeerDataOperationMessage({
+        placeholderMessageResendRequest: [{ messageKey }],
+        peerDataOperationRequestType: proto.Message.PeerDataOperationRequestType.PLACEHOLDER_MESSAGE_RESEND
+      })
     })
   }
 
