@@ -9,6 +9,8 @@ import { WaAuthRepo } from './db/repos/wa-auth.js'
 import { listen } from './http/listener.js'
 import { Lifecycle } from './lifecycle.js'
 import { MediaIntake } from './media/intake.js'
+import { MediaFetcher } from './media/download.js'
+import { DownloadsService } from './services/downloads.js'
 import { largestLimit } from './media/kinds.js'
 import { OutboundGuard } from './net/outbound-guard.js'
 import { Sandbox } from './sandbox/index.js'
@@ -125,13 +127,19 @@ async function start (config: Config, logger: Logger, life: Lifecycle): Promise<
   const messaging = new MessagingService(registry, { defaultCountryCode: config.defaultCountryCode })
   const intake = new MediaIntake({ limits: config.mediaLimits, tempDir: config.mediaTempDir, fetchTimeoutMs: config.mediaFetchTimeoutMs, guard: outbound })
   const mediaMessages = new MediaMessagesService(messaging, intake)
+  const mediaFetcher = new MediaFetcher({
+    guard: outbound,
+    timeoutMs: config.mediaFetchTimeoutMs,
+    sandbox: sandbox === undefined ? undefined : { host: sandbox.core.config.mediaHost, dispatcher: sandbox.downloadDispatcher }
+  })
+  const downloads = new DownloadsService(messaging, mediaFetcher, config.mediaLimits)
   const history = new HistoryService(new MessagesRepo(db), usersRepo, registry)
   history.listen()
   messaging.onSent(history)
   const messageActions = new MessageActionsService(messaging, history)
   const sandboxService = sandbox === undefined ? undefined : new SandboxService(sandbox, registry, usersRepo)
   const upload = { tempDir: config.mediaTempDir, maxFileBytes: largestLimit(config.mediaLimits) }
-  const app = createApp({ logger, bodyLimitBytes: config.bodyLimitBytes, upload, auth, users, health, subscriptions, sessions, messaging, mediaMessages, history, messageActions, sandbox: sandboxService })
+  const app = createApp({ logger, bodyLimitBytes: config.bodyLimitBytes, upload, auth, users, health, subscriptions, sessions, messaging, mediaMessages, downloads, history, messageActions, sandbox: sandboxService })
 
   const http = await life.add('http', async () => await listen(app, config.port, config.host), async l => { await l.close(config.shutdownTimeoutMs) })
   logger.info({ url: http.url, dataDir: config.dataDir, waMode: config.waMode }, 'server listening')

@@ -1,4 +1,4 @@
-import type { WASocket } from '@whiskeysockets/baileys'
+import { proto, type WASocket } from '@whiskeysockets/baileys'
 import { fromBaileys } from './errors.js'
 import type { MessageRef } from './outgoing.js'
 
@@ -22,6 +22,22 @@ export class ChatOps {
 
   async presence (jid: string, state: ChatPresence): Promise<void> {
     await call(async () => { await this.sock.sendPresenceUpdate(state, jid) })
+  }
+
+  /**
+   * Asks our own phone to send again a message this session could not decrypt; its answer arrives
+   * as a normal incoming message (Baileys handles the response without a request of its own).
+   * Resolves with the request's id. Not `requestPlaceholderResend`: it holds the caller 2 s and
+   * leaves an 8 s timer per call that outlives the socket; whatsmeow sends at once, as here.
+   */
+  async requestResend (ref: MessageRef): Promise<string> {
+    return await call(async () => {
+      const messageKey = { remoteJid: ref.chat, id: ref.id, fromMe: ref.fromMe, ...(ref.participant !== undefined ? { participant: ref.participant } : {}) }
+      return await this.sock.sendPeerDataOperationMessage({
+        placeholderMessageResendRequest: [{ messageKey }],
+        peerDataOperationRequestType: proto.Message.PeerDataOperationRequestType.PLACEHOLDER_MESSAGE_RESEND
+      })
+    })
   }
 
   /** Read receipts for messages others sent (`participant`: the sender in a group). */

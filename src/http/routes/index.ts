@@ -5,6 +5,7 @@ import type { HealthService } from '../../services/health.js'
 import type { UsersService } from '../../services/users.js'
 import type { SandboxService } from '../../services/sandbox.js'
 import type { MediaMessagesService } from '../../services/media-messages.js'
+import type { DownloadsService } from '../../services/downloads.js'
 import type { MessagingService } from '../../services/messaging.js'
 import type { HistoryService } from '../../services/history.js'
 import type { MessageActionsService } from '../../services/message-actions.js'
@@ -18,6 +19,7 @@ import { healthRoutes } from './health.js'
 import { webhookRoutes } from './webhook.js'
 import { chatActionRoutes } from './chat-actions.js'
 import { chatMediaRoutes } from './chat-media.js'
+import { chatDownloadRoutes } from './chat-download.js'
 import { chatRoutes } from './chat.js'
 import { historyRoutes } from './history.js'
 import { sandboxRoutes } from './sandbox.js'
@@ -31,6 +33,7 @@ export interface RouteDeps {
   sessions: SessionsService
   messaging: MessagingService
   mediaMessages: MediaMessagesService
+  downloads: DownloadsService
   history: HistoryService
   messageActions: MessageActionsService
   /** Present only in `WA_MODE=sandbox`: the `/sandbox` routes do not exist in live mode. */
@@ -47,6 +50,7 @@ export const ROUTE_TABLE: Readonly<Record<string, ReadonlyArray<RouteDefinition>
   chat: chatRoutes,
   chatActions: chatActionRoutes,
   chatMedia: chatMediaRoutes,
+  chatDownload: chatDownloadRoutes,
   history: historyRoutes,
   webhook: webhookRoutes,
   sandbox: sandboxRoutes
@@ -64,6 +68,7 @@ export function buildRouter (deps: RouteDeps): Router<AppState> {
   root.use(buildRoutes(chatRoutes, deps, mounts).routes())
   root.use(buildRoutes(chatActionRoutes, deps, mounts).routes())
   root.use(buildRoutes(chatMediaRoutes, deps, mounts).routes())
+  root.use(buildRoutes(chatDownloadRoutes, deps, mounts).routes())
   root.use(buildRoutes(historyRoutes, deps, mounts).routes())
   root.use(buildRoutes(webhookRoutes, deps, mounts).routes())
   if (deps.sandbox !== undefined) root.use(buildRoutes(sandboxRoutes, { sandbox: deps.sandbox }, mounts).routes())
