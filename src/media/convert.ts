@@ -89,7 +89,7 @@ export class MediaConverter {
       const frame = tempPath(this.options.tempDir)
       try {
         const stderr = await this.run(['-i', input, '-map', '0:v:0', '-frames:v', '1', '-an', '-f', 'image2', '-c:v', 'png', `file:${frame}`],
-          field, `could not read ${field} as a video`, [input, frame])
+          field, `could not decode ${field} as a video`, [input, frame])
         const jpegThumbnail = await sharp(frame)
           .resize(VIDEO_THUMB_MAX, VIDEO_THUMB_MAX, { fit: 'inside', withoutEnlargement: true })
           .jpeg({ quality: 70 })
@@ -108,9 +108,9 @@ export class MediaConverter {
 
   /** What ffmpeg says of the input; 400 when it cannot read it at all. */
   private async describe (input: string, field: string, what: 'audio' | 'video'): Promise<InputInfo> {
-    const stderr = await this.run(['-i', input], field, `could not read ${field} as ${what}`, [input], true)
+    const stderr = await this.run(['-i', input], field, `could not decode ${field} as ${what}`, [input], true)
     const info = parseInputInfo(stderr)
-    if (info.format === undefined) throw new ValidationError(`could not read ${field} as ${what}: ${ffmpegReason(stderr, [input])}`)
+    if (info.format === undefined) throw new ValidationError(`could not decode ${field} as ${what}: ${ffmpegReason(stderr, [input])}`)
     return info
   }
 

@@ -42,7 +42,7 @@ export function ffmpegReason (stderr: string, paths: readonly string[]): string 
     text = text.split(`file:${bare}`).join('input').split(bare).join('input')
   }
   const lines = text.split(/\r?\n/).map(l => l.replace(/^\[[^\]]*\]\s*/, '').trim()).filter(l => l !== '' && l !== 'At least one output file must be specified')
-  const line = lines[lines.length - 1]
-  if (line === undefined) return 'ffmpeg gave no reason'
+  const line = lines[lines.length - 1]?.replace(/^input: /, '')
+  if (line === undefined || line === '') return 'ffmpeg gave no reason'
   return line.length > 200 ? `${line.slice(0, 200)}...` : line
 }
