@@ -9,6 +9,7 @@ import { WaAuthRepo } from './db/repos/wa-auth.js'
 import { listen } from './http/listener.js'
 import { Lifecycle } from './lifecycle.js'
 import { MediaIntake } from './media/intake.js'
+import { CONVERT_TIMEOUT_MS, MediaConverter } from './media/convert.js'
 import { MediaFetcher } from './media/download.js'
 import { DownloadsService } from './services/downloads.js'
 import { largestLimit } from './media/kinds.js'
@@ -126,7 +127,7 @@ async function start (config: Config, logger: Logger, life: Lifecycle): Promise<
   })
   const messaging = new MessagingService(registry, { defaultCountryCode: config.defaultCountryCode })
   const intake = new MediaIntake({ limits: config.mediaLimits, tempDir: config.mediaTempDir, fetchTimeoutMs: config.mediaFetchTimeoutMs, guard: outbound })
-  const mediaMessages = new MediaMessagesService(messaging, intake)
+  const mediaMessages = new MediaMessagesService(messaging, intake, new MediaConverter({ tempDir: config.mediaTempDir, timeoutMs: CONVERT_TIMEOUT_MS }))
   const mediaFetcher = new MediaFetcher({
     guard: outbound,
     timeoutMs: config.mediaFetchTimeoutMs,

@@ -54,6 +54,11 @@ function httpUrl (value: string): URL | undefined {
 export class MediaIntake {
   constructor (private readonly options: IntakeOptions) {}
 
+  /** The kind's size limit, for checks on what a conversion made of the media. */
+  limit (kind: MediaKind): number {
+    return this.options.limits[kind]
+  }
+
   async take (source: MediaSource, req: IntakeRequest): Promise<TakenMedia> {
     if ('upload' in source) return await this.checked({ path: source.upload.path }, source.upload.size, req, nothing)
     const { value } = source

@@ -20,13 +20,15 @@ function oneOf (...types: string[]): (sniffed: string | undefined) => boolean {
 
 /**
  * Types WhatsApp clients display for each kind. Images must be something sharp can thumbnail and
- * phones show inline; audio and video are what phones play. Documents are any file.
+ * phones show inline; audio and video are what phones play (ffmpeg then checks they decode, and
+ * makes voice notes Opus). Stickers are sent as WebP: PNG, JPEG and GIF are converted. Documents
+ * are any file.
  */
 export const MEDIA_RULES: Readonly<Record<MediaKind, MediaRule>> = {
   image: { accepts: oneOf('image/jpeg', 'image/png', 'image/webp', 'image/gif'), expected: 'an image (JPEG, PNG, WebP or GIF)', limitVariable: 'MEDIA_MAX_IMAGE' },
   audio: { accepts: sniffed => sniffed?.startsWith('audio/') === true || sniffed === 'video/ogg', expected: 'an audio file (Ogg/Opus, MP3, AAC, M4A...)', limitVariable: 'MEDIA_MAX_AUDIO' },
   video: { accepts: oneOf('video/mp4', 'video/3gpp', 'video/quicktime'), expected: 'a video (MP4 or 3GP)', limitVariable: 'MEDIA_MAX_VIDEO' },
-  sticker: { accepts: oneOf('image/webp'), expected: 'a WebP sticker', limitVariable: 'MEDIA_MAX_STICKER' },
+  sticker: { accepts: oneOf('image/webp', 'image/png', 'image/jpeg', 'image/gif'), expected: 'a sticker image (WebP, PNG, JPEG or GIF)', limitVariable: 'MEDIA_MAX_STICKER' },
   document: { accepts: () => true, expected: 'any file', limitVariable: 'MEDIA_MAX_DOCUMENT' }
 }
 

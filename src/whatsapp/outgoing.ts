@@ -38,8 +38,8 @@ export interface MediaBody { path?: string, data?: Buffer, mimetype: string }
 export interface ImageOut { kind: 'image', media: MediaBody, caption?: string, viewOnce?: boolean, jpegThumbnail?: Buffer, width?: number, height?: number, context?: ReplyContext }
 export interface DocumentOut { kind: 'document', media: MediaBody, fileName: string, caption?: string, context?: ReplyContext }
 export interface AudioOut { kind: 'audio', media: MediaBody, ptt: boolean, seconds?: number, waveform?: Buffer, context?: ReplyContext }
-export interface VideoOut { kind: 'video', media: MediaBody, caption?: string, viewOnce?: boolean, gifPlayback?: boolean, jpegThumbnail?: Buffer, context?: ReplyContext }
-export interface StickerOut { kind: 'sticker', media: MediaBody, isAnimated?: boolean, context?: ReplyContext }
+export interface VideoOut { kind: 'video', media: MediaBody, caption?: string, viewOnce?: boolean, gifPlayback?: boolean, jpegThumbnail?: Buffer, width?: number, height?: number, context?: ReplyContext }
+export interface StickerOut { kind: 'sticker', media: MediaBody, isAnimated?: boolean, width?: number, height?: number, pngThumbnail?: Buffer, context?: ReplyContext }
 
 /** One of wuzapi's button types: a quick reply, or a call-to-action (open a URL, call, copy a code). */
 export type ButtonAction =

@@ -1,6 +1,6 @@
 import type { MediaMessagesService, MediaSendBase } from '../../services/media-messages.js'
 import { routesWith } from '../route.js'
-import { sendDocumentSchema, sendImageSchema, sendResponse } from '../schemas/media.js'
+import { sendAudioSchema, sendDocumentSchema, sendImageSchema, sendResponse, sendStickerSchema, sendVideoSchema } from '../schemas/media.js'
 import { currentUser, type AppContext } from '../state.js'
 import type { z } from 'zod'
 
@@ -8,7 +8,7 @@ export interface ChatMediaDeps { mediaMessages: MediaMessagesService }
 
 const route = routesWith<ChatMediaDeps>()
 
-type CommonBody = z.output<typeof sendImageSchema> | z.output<typeof sendDocumentSchema>
+type CommonBody = z.output<typeof sendImageSchema | typeof sendDocumentSchema | typeof sendAudioSchema | typeof sendVideoSchema | typeof sendStickerSchema>
 
 /** The fields every media send shares; the media comes from the named field or the multipart `file` part. */
 function base (ctx: AppContext, body: CommonBody, value: string | undefined): MediaSendBase {
@@ -24,7 +24,7 @@ function base (ctx: AppContext, body: CommonBody, value: string | undefined): Me
   }
 }
 
-/** `/chat/send/image|document` (audio, video, sticker to come): media sends, as JSON or multipart/form-data. */
+/** `/chat/send/image|document|audio|video|sticker`: media sends, as JSON or multipart/form-data. */
 export const chatMediaRoutes = [
   route({
     method: 'POST',
@@ -45,5 +45,41 @@ export const chatMediaRoutes = [
     body: sendDocumentSchema,
     response: sendResponse,
     handler: async ({ ctx, deps, body }) => await deps.mediaMessages.sendDocument(currentUser(ctx).id, { ...base(ctx, body, body.Document), fileName: body.FileName })
+  }),
+  route({
+    method: 'POST',
+    path: '/chat/send/audio',
+    summary: 'Send audio, by default as a voice note (converted to Ogg/Opus when needed)',
+    auth: 'user',
+    bodyParser: 'media',
+    body: sendAudioSchema,
+    response: sendResponse,
+    handler: async ({ ctx, deps, body }) => await deps.mediaMessages.sendAudio(currentUser(ctx).id, {
+      ...base(ctx, body, body.Audio), ptt: body.ptt, seconds: body.Seconds, waveform: body.Waveform
+    })
+  }),
+  route({
+    method: 'POST',
+    path: '/chat/send/video',
+    summary: 'Send an MP4 video (a thumbnail is made from its first frame unless JPEGThumbnail is given)',
+    auth: 'user',
+    bodyParser: 'media',
+    body: sendVideoSchema,
+    response: sendResponse,
+    handler: async ({ ctx, deps, body }) => await deps.mediaMessages.sendVideo(currentUser(ctx).id, {
+      ...base(ctx, body, body.Video), viewOnce: body.ViewOnce, gifPlayback: body.GifPlayback, jpegThumbnail: body.JPEGThumbnail
+    })
+  }),
+  route({
+    method: 'POST',
+    path: '/chat/send/sticker',
+    summary: 'Send a sticker (WebP; PNG, JPEG and GIF are converted to a 512x512 WebP)',
+    auth: 'user',
+    bodyParser: 'media',
+    body: sendStickerSchema,
+    response: sendResponse,
+    handler: async ({ ctx, deps, body }) => await deps.mediaMessages.sendSticker(currentUser(ctx).id, {
+      ...base(ctx, body, body.Sticker), pngThumbnail: body.PngThumbnail
+    })
   })
 ]

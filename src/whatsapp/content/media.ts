@@ -1,5 +1,5 @@
 import type { WAMediaUpload } from '@whiskeysockets/baileys'
-import type { BuiltContent, DocumentOut, ImageOut, MediaBody, OutgoingMessage } from '../outgoing.js'
+import type { AudioOut, BuiltContent, DocumentOut, ImageOut, MediaBody, OutgoingMessage, StickerOut, VideoOut } from '../outgoing.js'
 import { contextInfo } from './context.js'
 
 type MediaOut = Extract<OutgoingMessage, { kind: 'image' | 'document' | 'audio' | 'video' | 'sticker' }>
@@ -40,11 +40,64 @@ function documentContent (message: DocumentOut): BuiltContent {
   }
 }
 
+/**
+ * Baileys computes what is missing: `seconds` (music-metadata) and, for voice notes, the waveform
+ * (only with the optional audio-decode package, so usually none).
+ */
+function audioContent (message: AudioOut): BuiltContent {
+  const context = contextInfo(message.context)
+  return {
+    content: {
+      audio: upload(message.media),
+      mimetype: message.media.mimetype,
+      ptt: message.ptt,
+      ...(message.seconds !== undefined ? { seconds: message.seconds } : {}),
+      ...(message.waveform !== undefined ? { waveform: message.waveform } : {}),
+      ...(context !== undefined ? { contextInfo: context } : {})
+    }
+  }
+}
+
+/** Always with a thumbnail: without one Baileys runs `ffmpeg` from the PATH through a shell. */
+function videoContent (message: VideoOut): BuiltContent {
+  const context = contextInfo(message.context)
+  return {
+    content: {
+      video: upload(message.media),
+      mimetype: message.media.mimetype,
+      jpegThumbnail: message.jpegThumbnail?.toString('base64') ?? '',
+      ...(message.caption !== undefined ? { caption: message.caption } : {}),
+      ...(message.gifPlayback === true ? { gifPlayback: true } : {}),
+      ...(message.width !== undefined ? { width: message.width } : {}),
+      ...(message.height !== undefined ? { height: message.height } : {}),
+      ...(message.viewOnce === true ? { viewOnce: true } : {}),
+      ...(context !== undefined ? { contextInfo: context } : {})
+    }
+  }
+}
+
+function stickerContent (message: StickerOut): BuiltContent {
+  const context = contextInfo(message.context)
+  return {
+    content: {
+      sticker: upload(message.media),
+      mimetype: message.media.mimetype,
+      ...(message.isAnimated === true ? { isAnimated: true } : {}),
+      ...(message.width !== undefined ? { width: message.width } : {}),
+      ...(message.height !== undefined ? { height: message.height } : {}),
+      ...(message.pngThumbnail !== undefined ? { pngThumbnail: message.pngThumbnail } : {}),
+      ...(context !== undefined ? { contextInfo: context } : {})
+    }
+  }
+}
+
 /** Media messages: Baileys encrypts and uploads the file or bytes. */
 export function mediaContent (message: MediaOut): BuiltContent {
   switch (message.kind) {
     case 'image': return imageContent(message)
     case 'document': return documentContent(message)
-    default: throw new Error(`sending ${message.kind} is not implemented yet`)
+    case 'audio': return audioContent(message)
+    case 'video': return videoContent(message)
+    case 'sticker': return stickerContent(message)
   }
 }
