@@ -1,16 +1,8 @@
-import type { ChatMedia, ChatMessageType } from './types.js'
+import type { ChatMedia, ChatMessageType, MessageSummary } from './types.js'
+
+export type { MessageSummary } from './types.js'
 
 type Json = Record<string, unknown>
-
-/** What a message is about, read from its proto JSON (see message-json.ts). */
-export interface MessageSummary {
-  type: ChatMessageType
-  text: string
-  media: ChatMedia | undefined
-  quotedId: string
-  targetId: string
-  secret: string | undefined
-}
 
 const WRAPPERS = ['ephemeralMessage', 'viewOnceMessage', 'viewOnceMessageV2', 'viewOnceMessageV2Extension', 'documentWithCaptionMessage']
 /** Keys that ride along with the content and are not the content. */

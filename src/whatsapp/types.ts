@@ -63,20 +63,8 @@ export interface ChatMedia {
   fileName: string
 }
 
-/**
- * A message in a chat, sent or received, in plain fields: what the message history stores and
- * what the webhook events will carry.
- */
-export interface ChatMessage {
-  id: string
-  /** The chat: a user's phone JID where WhatsApp tells it (else their `@lid`), a group, or status@broadcast. */
-  chat: string
-  /** The author: our own JID for our messages, the group member in a group. */
-  sender: string
-  fromMe: boolean
-  /** WhatsApp's time, Unix seconds. */
-  timestamp: number
-  pushName: string
+/** What a message is about, read from its proto JSON (see message-summary.ts). */
+export interface MessageSummary {
   type: ChatMessageType
   /** The text, caption, emoji, poll question, ... ('' when none). */
   text: string
@@ -87,6 +75,22 @@ export interface ChatMessage {
   targetId: string
   /** `messageContextInfo.messageSecret` (base64): a poll's key to its votes. */
   secret: string | undefined
+}
+
+/**
+ * A message in a chat, sent or received, in plain fields: what the message history stores and
+ * what the webhook events will carry.
+ */
+export interface ChatMessage extends MessageSummary {
+  id: string
+  /** The chat: a user's phone JID where WhatsApp tells it (else their `@lid`), a group, or status@broadcast. */
+  chat: string
+  /** The author: our own JID for our messages, the group member in a group. */
+  sender: string
+  fromMe: boolean
+  /** WhatsApp's time, Unix seconds. */
+  timestamp: number
+  pushName: string
   /** The whole proto.Message as JSON (see message-json.ts). */
   message: Record<string, unknown>
 }

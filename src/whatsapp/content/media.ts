@@ -4,6 +4,11 @@ import { contextInfo } from './context.js'
 
 type MediaOut = Extract<OutgoingMessage, { kind: 'image' | 'document' | 'audio' | 'video' | 'sticker' }>
 
+/** The given fields without the unset ones (Baileys treats a present `undefined` as a value). */
+function set<T extends Record<string, unknown>> (fields: T): Partial<T> {
+  return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined && v !== false)) as Partial<T>
+}
+
 /** Baileys reads a file itself (`{ url: path }`, streamed while it encrypts) or takes bytes. */
 function upload (media: MediaBody): WAMediaUpload {
   if (media.data !== undefined) return media.data
@@ -17,12 +22,14 @@ function imageContent (message: ImageOut): BuiltContent {
     content: {
       image: upload(message.media),
       mimetype: message.media.mimetype,
-      ...(message.caption !== undefined ? { caption: message.caption } : {}),
-      ...(message.jpegThumbnail !== undefined ? { jpegThumbnail: message.jpegThumbnail.toString('base64') } : {}),
-      ...(message.width !== undefined ? { width: message.width } : {}),
-      ...(message.height !== undefined ? { height: message.height } : {}),
-      ...(message.viewOnce === true ? { viewOnce: true } : {}),
-      ...(context !== undefined ? { contextInfo: context } : {})
+      ...set({
+        caption: message.caption,
+        jpegThumbnail: message.jpegThumbnail?.toString('base64'),
+        width: message.width,
+        height: message.height,
+        viewOnce: message.viewOnce,
+        contextInfo: context
+      })
     }
   }
 }
@@ -34,8 +41,7 @@ function documentContent (message: DocumentOut): BuiltContent {
       document: upload(message.media),
       mimetype: message.media.mimetype,
       fileName: message.fileName,
-      ...(message.caption !== undefined ? { caption: message.caption } : {}),
-      ...(context !== undefined ? { contextInfo: context } : {})
+      ...set({ caption: message.caption, contextInfo: context })
     }
   }
 }
@@ -51,9 +57,7 @@ function audioContent (message: AudioOut): BuiltContent {
       audio: upload(message.media),
       mimetype: message.media.mimetype,
       ptt: message.ptt,
-      ...(message.seconds !== undefined ? { seconds: message.seconds } : {}),
-      ...(message.waveform !== undefined ? { waveform: message.waveform } : {}),
-      ...(context !== undefined ? { contextInfo: context } : {})
+      ...set({ seconds: message.seconds, waveform: message.waveform, contextInfo: context })
     }
   }
 }
@@ -66,12 +70,14 @@ function videoContent (message: VideoOut): BuiltContent {
       video: upload(message.media),
       mimetype: message.media.mimetype,
       jpegThumbnail: message.jpegThumbnail?.toString('base64') ?? '',
-      ...(message.caption !== undefined ? { caption: message.caption } : {}),
-      ...(message.gifPlayback === true ? { gifPlayback: true } : {}),
-      ...(message.width !== undefined ? { width: message.width } : {}),
-      ...(message.height !== undefined ? { height: message.height } : {}),
-      ...(message.viewOnce === true ? { viewOnce: true } : {}),
-      ...(context !== undefined ? { contextInfo: context } : {})
+      ...set({
+        caption: message.caption,
+        gifPlayback: message.gifPlayback,
+        width: message.width,
+        height: message.height,
+        viewOnce: message.viewOnce,
+        contextInfo: context
+      })
     }
   }
 }
@@ -82,11 +88,13 @@ function stickerContent (message: StickerOut): BuiltContent {
     content: {
       sticker: upload(message.media),
       mimetype: message.media.mimetype,
-      ...(message.isAnimated === true ? { isAnimated: true } : {}),
-      ...(message.width !== undefined ? { width: message.width } : {}),
-      ...(message.height !== undefined ? { height: message.height } : {}),
-      ...(message.pngThumbnail !== undefined ? { pngThumbnail: message.pngThumbnail } : {}),
-      ...(context !== undefined ? { contextInfo: context } : {})
+      ...set({
+        isAnimated: message.isAnimated,
+        width: message.width,
+        height: message.height,
+        pngThumbnail: message.pngThumbnail,
+        contextInfo: context
+      })
     }
   }
 }
