@@ -21,7 +21,7 @@ export function createApp (deps: AppDeps): Koa<AppState> {
   const app = new Koa<AppState>({ proxy: false })
   app.silent = true
   const json = jsonBody(deps.bodyLimitBytes)
-  const router = buildRouter({ ...deps, parsers: { json, media: mediaBody(json, deps.upload) } })
+  const router = buildRouter({ ...deps, parsers: { json, media: mediaBody(json, { ...deps.upload, bodyLimitBytes: deps.bodyLimitBytes }) } })
   app.use(requestId())
   app.use(accessLog(deps.logger))
   app.use(errorHandler(deps.logger, deps.bodyLimitBytes))

@@ -42,6 +42,8 @@ export interface RouteDefinition<D = never> {
   /** The success status, or a function of the handler's value. */
   readonly status: number | ((data: unknown) => number)
   readonly handler: (req: RouteRequest<D, any, any>) => unknown
+  /** With the `media` parser: the body field whose data URL is streamed to a file instead of read into memory. */
+  readonly mediaField: string | undefined
 }
 
 /** What a route is written with; everything after `response` has a default. */
@@ -58,6 +60,7 @@ export interface RouteSpec<D, B extends z.ZodType, Q extends z.ZodType> {
   extra?: Record<string, string>
   status?: number | ((data: unknown) => number)
   handler: (req: RouteRequest<D, z.output<B>, z.output<Q>>) => unknown
+  mediaField?: string
 }
 
 /**
@@ -79,7 +82,8 @@ export function routesWith<D> () {
       envelope: spec.envelope ?? true,
       extra: spec.extra ?? {},
       status: spec.status ?? 200,
-      handler: spec.handler as RouteDefinition<D>['handler']
+      handler: spec.handler as RouteDefinition<D>['handler'],
+      mediaField: spec.mediaField
     }
   }
 }
@@ -87,14 +91,14 @@ export function routesWith<D> () {
 /** The middleware a route's `auth` and `bodyParser` names stand for. */
 export interface RouteMounts {
   auth: Readonly<Record<RouteAuth, ReadonlyArray<Middleware<AppState>>>>
-  parsers: Readonly<Record<Exclude<BodyParserName, 'none'>, Middleware<AppState>>>
+  parsers: Readonly<{ json: Middleware<AppState>, media: (mediaField: string | undefined) => Middleware<AppState> }>
 }
 
 /** The handler middleware: validate (case-insensitive keys), call, answer in the envelope. */
 export function routeHandler<D> (route: RouteDefinition<D>, deps: D): Middleware<AppState> {
   return async ctx => {
     // a multipart form's fields are text: read them as the schema types them
-    const input: unknown = route.body !== undefined && ctx.state.upload !== undefined ? coerceFormFields(route.body, ctx.request.body as Record<string, string>) : ctx.request.body
+    const input: unknown = route.body !== undefined && ctx.state.upload?.origin === 'multipart' ? coerceFormFields(route.body, ctx.request.body as Record<string, string>) : ctx.request.body
     const body: unknown = route.body === undefined ? undefined : parseInput(route.body, input)
     const query: unknown = route.query === undefined ? undefined : parseInput(route.query, ctx.query)
     const data = await route.handler({ ctx, deps, body, query, params: ctx.params })
@@ -109,7 +113,8 @@ export function buildRoutes<D> (routes: ReadonlyArray<RouteDefinition<D>>, deps:
   const router = new Router<AppState>()
   for (const route of routes) {
     const chain: Array<Middleware<AppState>> = [...mounts.auth[route.auth]]
-    if (route.bodyParser !== 'none') chain.push(mounts.parsers[route.bodyParser])
+    if (route.bodyParser === 'json') chain.push(mounts.parsers.json)
+    if (route.bodyParser === 'media') chain.push(mounts.parsers.media(route.mediaField))
     chain.push(routeHandler(route, deps))
     router.register(route.path, [route.method], chain)
   }

@@ -8,12 +8,15 @@ export interface AppState {
   user?: AuthUser
   /** The token the user authenticated with (wuzapi echoes it in /session/status). */
   token?: string
-  /** Set by the media body parser for a multipart request: the `file` part, on disk until the response. */
+  /** Set by the media body parser: the multipart `file` part, or the media field's data URL decoded; on disk until the response. */
   upload?: UploadedFile
 }
 
-/** A multipart file part streamed to a temporary file. */
-export interface UploadedFile { path: string, size: number, filename: string | undefined, mimetype: string | undefined }
+/**
+ * Media streamed to a temporary file: a multipart file part, or a JSON body's data URL (whose other
+ * fields are JSON values, not form text to coerce).
+ */
+export interface UploadedFile { path: string, size: number, filename: string | undefined, mimetype: string | undefined, origin: 'multipart' | 'data-url' }
 
 export type AppContext = ParameterizedContext<AppState>
 

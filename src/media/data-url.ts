@@ -24,15 +24,28 @@ export function looksLikeDataUrl (value: string): boolean {
 
 /** Finds the header and the start of the base64 payload. */
 export function splitDataUrl (value: string): SplitResult {
+  const header = dataUrlHeader(value)
+  if (header.ok && header.payloadStart >= value.length) return { ok: false, problem: 'empty' }
+  return header
+}
+
+/**
+ * Reads the header alone (`data:<type>;base64,`), the payload not looked at: enough for a reader
+ * that has only the value's first characters. `not-data-url` also when no comma came within the
+ * longest header a media type may have.
+ */
+export function dataUrlHeader (value: string): DataUrlParts | { ok: false, problem: 'not-data-url' | 'not-base64' } {
   if (!looksLikeDataUrl(value)) return { ok: false, problem: 'not-data-url' }
   const comma = value.indexOf(',', 5)
   if (comma < 0 || comma - 5 > MAX_HEADER) return { ok: false, problem: 'not-data-url' }
   const header = value.slice(5, comma)
   if (!header.toLowerCase().endsWith(BASE64_MARK)) return { ok: false, problem: 'not-base64' }
-  if (comma + 1 >= value.length) return { ok: false, problem: 'empty' }
   const type = header.slice(0, header.length - BASE64_MARK.length).split(';')[0]?.trim().toLowerCase() ?? ''
   return { ok: true, mimetype: type === '' ? undefined : type, payloadStart: comma + 1 }
 }
+
+/** The most characters {@link dataUrlHeader} needs to decide: `data:`, the header, the comma. */
+export const MAX_HEADER_CHARS = 5 + MAX_HEADER + 1
 
 /**
  * The decoded size of padded base64 from `start` to the end of `value`, or undefined when its

@@ -64,7 +64,7 @@ describe('routesWith / buildRoutes', () => {
   ]
   const mounts: RouteMounts = {
     auth: { none: [], user: [], admin: [async (ctx, next) => { ctx.set('X-Auth', 'admin'); await next() }] },
-    parsers: { json: jsonBody(1024), media: jsonBody(1024) }
+    parsers: { json: jsonBody(1024), media: () => jsonBody(1024) }
   }
   let server: Server
   let base: string

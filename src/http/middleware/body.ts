@@ -4,18 +4,18 @@ import { UndecodableBodyError, UnsupportedEncodingError, UnsupportedMediaTypeErr
 import type { AppState } from '../state.js'
 
 /** Only these carry a body we read; a body on GET, HEAD or OPTIONS is ignored, as HTTP says it has no meaning. */
-const METHODS_WITH_BODY = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
+export const METHODS_WITH_BODY = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 /** Types read as JSON. wuzapi decodes the body as JSON whatever its type, so form and text are tried too. */
-const JSON_TYPES = ['json', 'application/x-www-form-urlencoded', 'text/plain']
+export const JSON_TYPES = ['json', 'application/x-www-form-urlencoded', 'text/plain']
 /** What the parser (inflation) decodes; `x-gzip` is gzip's old name (RFC 9110 8.4.1.3). */
 const ENCODINGS: Readonly<Record<string, string>> = { identity: 'identity', gzip: 'gzip', 'x-gzip': 'gzip', deflate: 'deflate', br: 'br' }
 
-function hasBody (headers: Record<string, string | string[] | undefined>): boolean {
+export function hasBody (headers: Record<string, string | string[] | undefined>): boolean {
   return headers['transfer-encoding'] !== undefined || Number(headers['content-length'] ?? 0) > 0
 }
 
 /** zlib and brotli stream errors carry a `code` (Z_DATA_ERROR, Z_BUF_ERROR, ERR__ERROR_FORMAT_...). */
-function isDecompressionError (err: unknown): boolean {
+export function isDecompressionError (err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code
   return typeof code === 'string' && (code.startsWith('Z_') || code.startsWith('ERR__ERROR') || code.startsWith('ERR_BROTLI'))
 }
@@ -24,7 +24,7 @@ function isDecompressionError (err: unknown): boolean {
  * Content codings are case-insensitive; the parser only knows lower-case names, so the header is
  * rewritten to the name it knows, or the request refused (415) when no decoder exists.
  */
-function normalizeEncoding (headers: Record<string, string | string[] | undefined>): string {
+export function normalizeEncoding (headers: Record<string, string | string[] | undefined>): string {
   const raw = headers['content-encoding']
   if (raw === undefined || raw === '') return 'identity'
   const given = String(raw).trim()

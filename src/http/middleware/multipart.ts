@@ -3,9 +3,11 @@ import type { IncomingMessage } from 'node:http'
 import { pipeline } from 'node:stream/promises'
 import busboy from 'busboy'
 import type { Middleware } from 'koa'
-import { AppError, ValidationError } from '../../errors.js'
+import { AppError, UnsupportedMediaTypeError, ValidationError } from '../../errors.js'
 import { closed, removeTemp, tempPath } from '../../media/temp-files.js'
 import type { AppState, UploadedFile } from '../state.js'
+import { hasBody, JSON_TYPES, METHODS_WITH_BODY, normalizeEncoding } from './body.js'
+import { readJsonMedia } from './json-media.js'
 
 export interface MultipartOptions {
   tempDir: string
@@ -54,7 +56,7 @@ async function receive (req: IncomingMessage, options: MultipartOptions): Promis
           fail(new ValidationError(file !== undefined ? 'only one file part is accepted' : `unexpected file part "${name}": send the media in a part named file`))
           return
         }
-        const upload: UploadedFile = { path: tempPath(options.tempDir), size: 0, filename: info.filename, mimetype: info.mimeType }
+        const upload: UploadedFile = { path: tempPath(options.tempDir), size: 0, filename: info.filename, mimetype: info.mimeType, origin: 'multipart' }
         file = upload
         stream.on('data', (chunk: Buffer) => { upload.size += chunk.length })
         stream.on('limit', () => {
@@ -84,15 +86,33 @@ async function receive (req: IncomingMessage, options: MultipartOptions): Promis
   return { fields, file, cleanup }
 }
 
+export interface MediaBodyOptions extends MultipartOptions { bodyLimitBytes: number }
+
 /**
- * The body parser of media routes: JSON as everywhere, or multipart/form-data with the media in a
- * `file` part and the other fields as form fields. The uploaded file lives until the response is
- * decided, then is removed whatever happened.
+ * The body parser of media routes: JSON, or multipart/form-data with the media in a `file` part and
+ * the other fields as form fields. In JSON, the route's media field holding a base64 data URL is
+ * decoded as it arrives into a temporary file, as an uploaded file part is, so a large media body is
+ * never held in memory. Whatever stored the file, it lives until the response is decided, then is
+ * removed whatever happened. Given the media field, it returns the route's middleware.
  */
-export function mediaBody (json: Middleware<AppState>, options: MultipartOptions): Middleware<AppState> {
-  return async (ctx, next) => {
+export function mediaBody (json: Middleware<AppState>, options: MediaBodyOptions): (mediaField: string | undefined) => Middleware<AppState> {
+  return mediaField => async (ctx, next) => {
     if (typeof ctx.request.is('multipart/form-data') !== 'string') {
-      await json(ctx, next)
+      if (mediaField === undefined || !METHODS_WITH_BODY.has(ctx.method) || !hasBody(ctx.headers)) {
+        await json(ctx, next)
+        return
+      }
+      const type = ctx.request.type
+      if (type !== '' && ctx.request.is(JSON_TYPES) === false) throw new UnsupportedMediaTypeError(type)
+      const encoding = normalizeEncoding(ctx.request.headers)
+      const read = await readJsonMedia(ctx.req, encoding, { ...options, field: mediaField })
+      try {
+        ctx.request.body = read.body
+        if (read.file !== undefined) ctx.state.upload = read.file
+        await next()
+      } finally {
+        await read.cleanup()
+      }
       return
     }
     const received = await receive(ctx.req, options)

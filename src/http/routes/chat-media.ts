@@ -32,6 +32,7 @@ export const chatMediaRoutes = [
     summary: 'Send an image (data URL, http(s) URL or multipart file)',
     auth: 'user',
     bodyParser: 'media',
+    mediaField: 'Image',
     body: sendImageSchema,
     response: sendResponse,
     handler: async ({ ctx, deps, body }) => await deps.mediaMessages.sendImage(currentUser(ctx).id, { ...base(ctx, body, body.Image), viewOnce: body.ViewOnce })
@@ -42,6 +43,7 @@ export const chatMediaRoutes = [
     summary: 'Send a document (data URL, http(s) URL or multipart file)',
     auth: 'user',
     bodyParser: 'media',
+    mediaField: 'Document',
     body: sendDocumentSchema,
     response: sendResponse,
     handler: async ({ ctx, deps, body }) => await deps.mediaMessages.sendDocument(currentUser(ctx).id, { ...base(ctx, body, body.Document), fileName: body.FileName })
@@ -52,6 +54,7 @@ export const chatMediaRoutes = [
     summary: 'Send audio, by default as a voice note (converted to Ogg/Opus when needed)',
     auth: 'user',
     bodyParser: 'media',
+    mediaField: 'Audio',
     body: sendAudioSchema,
     response: sendResponse,
     handler: async ({ ctx, deps, body }) => await deps.mediaMessages.sendAudio(currentUser(ctx).id, {
@@ -64,6 +67,7 @@ export const chatMediaRoutes = [
     summary: 'Send an MP4 video (a thumbnail is made from its first frame unless JPEGThumbnail is given)',
     auth: 'user',
     bodyParser: 'media',
+    mediaField: 'Video',
     body: sendVideoSchema,
     response: sendResponse,
     handler: async ({ ctx, deps, body }) => await deps.mediaMessages.sendVideo(currentUser(ctx).id, {
@@ -76,6 +80,7 @@ export const chatMediaRoutes = [
     summary: 'Send a sticker (WebP; PNG, JPEG and GIF are converted to a 512x512 WebP)',
     auth: 'user',
     bodyParser: 'media',
+    mediaField: 'Sticker',
     body: sendStickerSchema,
     response: sendResponse,
     handler: async ({ ctx, deps, body }) => await deps.mediaMessages.sendSticker(currentUser(ctx).id, {
