@@ -1,11 +1,12 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { downloadContentFromMessage, toBuffer, type MediaType, type proto } from '@whiskeysockets/baileys'
+import type { MediaType, proto } from '@whiskeysockets/baileys'
 import { fileTypeFromBuffer } from 'file-type'
 import sharp from 'sharp'
 import { runFfmpeg } from '../../src/media/ffmpeg.js'
 import type { VirtualPhone } from '../../src/sandbox/phones.js'
+import { dataUrl, downloadReceived, type ReceivedMedia } from '../helpers/media.js'
 import type { TestServer } from '../helpers/server.js'
 import { loginWithQr, startSandboxServer } from '../helpers/session.js'
 
@@ -36,10 +37,6 @@ async function make (name: string, args: string[]): Promise<Buffer> {
   const file = path.join(fixtures, name)
   await runFfmpeg(['-loglevel', 'error', ...args, file], { timeoutMs: 20_000 })
   return readFileSync(file)
-}
-
-function dataUrl (type: string, bytes: Buffer): string {
-  return `data:${type};base64,${bytes.toString('base64')}`
 }
 
 beforeAll(async () => {
@@ -92,8 +89,8 @@ async function received (id: string): Promise<proto.IMessage> {
   return got.message!
 }
 
-async function download (media: { mediaKey?: Uint8Array | null, directPath?: string | null, url?: string | null }, type: MediaType): Promise<Buffer> {
-  return await toBuffer(await downloadContentFromMessage(media as { mediaKey: Uint8Array, directPath: string, url: string }, type, server.sandbox!.downloadOptions()))
+async function download (media: ReceivedMedia, type: MediaType): Promise<Buffer> {
+  return await downloadReceived(server, media, type)
 }
 
 function expectError (res: { status: number, body: any }, status: number, message: string): void {

@@ -5,8 +5,9 @@ import path from 'node:path'
 import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
 import { gzipSync } from 'node:zlib'
-import { downloadContentFromMessage, toBuffer, type proto } from '@whiskeysockets/baileys'
+import type { proto } from '@whiskeysockets/baileys'
 import type { VirtualPhone } from '../../src/sandbox/phones.js'
+import { downloadReceived } from '../helpers/media.js'
 import type { TestServer } from '../helpers/server.js'
 import { loginWithQr, startSandboxServer } from '../helpers/session.js'
 
@@ -74,7 +75,7 @@ async function receivedDocument (id: string): Promise<proto.Message.IDocumentMes
 }
 
 async function download (doc: proto.Message.IDocumentMessage): Promise<Buffer> {
-  return await toBuffer(await downloadContentFromMessage(doc as { mediaKey: Uint8Array, directPath: string, url: string }, 'document', server.sandbox!.downloadOptions()))
+  return await downloadReceived(server, doc, 'document')
 }
 
 it('delivers a 24 MB document sent as a data URL intact, the server never holding the body several times over', async () => {

@@ -3,9 +3,10 @@ import { createServer, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { downloadContentFromMessage, toBuffer, type proto } from '@whiskeysockets/baileys'
+import type { proto } from '@whiskeysockets/baileys'
 import sharp from 'sharp'
 import type { VirtualPhone } from '../../src/sandbox/phones.js'
+import { dataUrl, downloadReceived, type ReceivedMedia } from '../helpers/media.js'
 import type { TestServer } from '../helpers/server.js'
 import { loginWithQr, startSandboxServer } from '../helpers/session.js'
 
@@ -25,10 +26,6 @@ const held: ServerResponse[] = []
 let png: Buffer
 let bigPng: Buffer
 const pdf = Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n' + 'x'.repeat(2000))
-
-function dataUrl (type: string, bytes: Buffer): string {
-  return `data:${type};base64,${bytes.toString('base64')}`
-}
 
 async function serveFiles (): Promise<void> {
   files = createServer((req, res) => {
@@ -86,8 +83,8 @@ async function received (id: string): Promise<proto.IMessage> {
   return got.message!
 }
 
-async function download (media: proto.Message.IImageMessage | proto.Message.IDocumentMessage, type: 'image' | 'document'): Promise<Buffer> {
-  return await toBuffer(await downloadContentFromMessage(media as { mediaKey: Uint8Array, directPath: string, url: string }, type, server.sandbox!.downloadOptions()))
+async function download (media: ReceivedMedia, type: 'image' | 'document'): Promise<Buffer> {
+  return await downloadReceived(server, media, type)
 }
 
 function expectSent (res: { status: number, body: any }): string {

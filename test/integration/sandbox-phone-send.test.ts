@@ -1,6 +1,7 @@
-import { downloadContentFromMessage, proto, toBuffer, type BaileysEventMap, type WASocket } from '@whiskeysockets/baileys'
+import { proto, type BaileysEventMap, type WASocket } from '@whiskeysockets/baileys'
 import sharp from 'sharp'
 import type { ChatMessage, SessionEvent } from '../../src/whatsapp/types.js'
+import { downloadReceived } from '../helpers/media.js'
 import type { TestServer } from '../helpers/server.js'
 import { loginWithQr, recordSessionEvents, startSandboxServer, type SessionEventLog } from '../helpers/session.js'
 
@@ -79,7 +80,7 @@ describe('POST /sandbox/phones/{phone}/send: messages', () => {
     const got = await arrives({ Image: `data:image/png;base64,${png.toString('base64')}`, Caption: 'a photo' })
     expect(got).toMatchObject({ type: 'image', text: 'a photo', media: { kind: 'image', mimetype: 'image/png', fileLength: png.length } })
     const image = proto.Message.fromObject(got.message).imageMessage!
-    const bytes = await toBuffer(await downloadContentFromMessage(image as { mediaKey: Uint8Array, directPath: string, url: string }, 'image', server.sandbox!.downloadOptions()))
+    const bytes = await downloadReceived(server, image, 'image')
     expect(bytes.equals(png)).toBe(true)
   })
 
