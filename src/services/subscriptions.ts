@@ -2,7 +2,7 @@ import type { UserChanges, UsersRepo } from '../db/repos/users.js'
 import { NotFoundError, ValidationError } from '../errors.js'
 import { BlockedAddressError, OutboundRequestError } from '../net/errors.js'
 import type { OutboundGuard } from '../net/outbound-guard.js'
-import { parseEventList } from '../whatsapp/events.js'
+import { parseEventList } from '../events/catalogue.js'
 
 /** A user's webhook settings. */
 export interface WebhookSettings {

@@ -71,7 +71,7 @@ export class UserSession {
         groupChanged: jid => { groups.invalidate(jid) },
         messages: list => {
           for (const message of list) {
-            if (!(message.fromMe && this.ownSends.get(message.id) !== undefined)) owner.emit({ type: 'message', message })
+            if (!(message.fromMe && this.ownSends.get(message.id) !== undefined)) owner.emit({ type: 'message', message, webhook: undefined })
           }
         }
       },

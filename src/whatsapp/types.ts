@@ -1,3 +1,5 @@
+import type { WebhookEvent } from '../events/catalogue.js'
+
 /**
  * What leaves `whatsapp/`: our own names for a session's state and lifecycle events, so services
  * never see Baileys' types.
@@ -44,8 +46,14 @@ export type SessionEvent =
   | { type: 'stopped', cause: StopCause, code: number | undefined, reason: string }
   /** The login is gone (logged out here or from the phone, or refused by WhatsApp); the next connect shows a QR. */
   | { type: 'logged_out', remote: boolean, code: number | undefined, reason: string }
-  /** A message arrived in one of the user's chats (from someone else, or from the user's phone). */
-  | { type: 'message', message: ChatMessage }
+  /**
+   * A message arrived in one of the user's chats (from someone else, or from the user's phone).
+   * Emitted before WhatsApp is told the message was delivered: listeners commit synchronously.
+   * `webhook` is the message as webhook receivers get it (wuzapi's `Message` event).
+   */
+  | { type: 'message', message: ChatMessage, webhook: WebhookEvent | undefined }
+  /** Any other webhook event (receipts, presence, calls, groups, history sync, ...), already in wuzapi's shape. */
+  | { type: 'webhook', event: WebhookEvent }
 
 /** wuzapi's `message_type` names, plus `edit` and `poll_vote`. */
 export type ChatMessageType =

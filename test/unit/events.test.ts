@@ -1,4 +1,4 @@
-import { canonicalEventType, parseEventList } from '../../src/whatsapp/events.js'
+import { canonicalEventType, parseEventList } from '../../src/events/catalogue.js'
 
 describe('event names', () => {
   it('canonicalises case-insensitively', () => {
