@@ -3,6 +3,7 @@ import type { Logger } from '../util/logger.js'
 import { boomStatus } from './errors.js'
 import { toChatMessage } from './chat-message.js'
 import type { ChatMessage } from './types.js'
+import type { WebhookEvent } from '../events/catalogue.js'
 
 /** A `connection.update` in our terms. */
 export interface ConnectionUpdate {
@@ -24,6 +25,8 @@ export interface TapHandlers {
   groupChanged (jid: string): void
   /** Chat messages that arrived (live, from the offline queue, or sent from the user's phone), and Baileys' echoes of our own sends. */
   messages (messages: readonly ChatMessage[]): void
+  /** A webhook event mapped from the batch (receipts, presence, calls, groups, history, ...). */
+  webhook (event: WebhookEvent): void
 }
 
 /** The chat messages of a `messages.upsert`. */

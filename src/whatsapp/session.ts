@@ -69,6 +69,7 @@ export class UserSession {
       tap: {
         groupsUpserted: g => { groups.upsert(g) },
         groupChanged: jid => { groups.invalidate(jid) },
+        webhook: event => { owner.emit({ type: 'webhook', event }) },
         messages: list => {
           for (const message of list) {
             if (!(message.fromMe && this.ownSends.get(message.id) !== undefined)) owner.emit({ type: 'message', message, webhook: undefined })
