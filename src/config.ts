@@ -40,6 +40,29 @@ export interface Config {
   readonly mediaTempDir: string
   /** Time limit of downloading one media URL, in milliseconds. */
   readonly mediaFetchTimeoutMs: number
+  /** Webhook delivery settings. */
+  readonly webhooks: Readonly<WebhookConfig>
+}
+
+/** Webhook delivery settings (`WEBHOOK_*`, and wuzapi's `WUZAPI_GLOBAL_*`). */
+export interface WebhookConfig {
+  /** `WUZAPI_GLOBAL_WEBHOOK`: receives every event of every user ('' for none). */
+  globalUrl: string
+  /** `WUZAPI_GLOBAL_HMAC_KEY`: signs the global webhook's requests (undefined: unsigned). */
+  globalHmacKey: string | undefined
+  /** `WUZAPI_GLOBAL_ENCRYPTION_KEY`: encrypts users' HMAC keys at rest (undefined: DATA_DIR/encryption-key). */
+  encryptionKey: string | undefined
+  /** `WEBHOOK_FORMAT`: the body format of users who did not choose one. */
+  format: 'json' | 'form'
+  timeoutMs: number
+  retryBaseMs: number
+  retryMaxDelayMs: number
+  /** How long failed deliveries are retried before they are dead-lettered. */
+  retryWindowMs: number
+  /** Requests in flight per user and destination. */
+  pipeline: number
+  /** How long delivered and dead events are kept (for the deliveries list and the event stream). */
+  retentionMs: number
 }
 
 /** Byte limits of the media kinds (kept here as plain fields so config.ts imports nothing). */
@@ -139,6 +162,31 @@ function tokenSecret (env: Env): string | undefined {
   return secret
 }
 
+function optionalSecret (env: Env, name: string, min: number): string | undefined {
+  const value = read(env, name)
+  if (value !== undefined && value.length < min) throw new ConfigError(`${name} must be at least ${min} characters long`)
+  return value
+}
+
+const HOUR = 60 * 60_000
+
+function webhooks (env: Env): WebhookConfig {
+  const globalUrl = read(env, 'WUZAPI_GLOBAL_WEBHOOK') ?? ''
+  if (globalUrl !== '' && !/^https?:\/\/[^\s]+$/i.test(globalUrl)) throw new ConfigError(`WUZAPI_GLOBAL_WEBHOOK must be an http:// or https:// URL, got "${globalUrl}"`)
+  return Object.freeze({
+    globalUrl,
+    globalHmacKey: optionalSecret(env, 'WUZAPI_GLOBAL_HMAC_KEY', 32),
+    encryptionKey: optionalSecret(env, 'WUZAPI_GLOBAL_ENCRYPTION_KEY', 32),
+    format: oneOf(env, 'WEBHOOK_FORMAT', ['json', 'form'] as const, 'json'),
+    timeoutMs: integer(env, 'WEBHOOK_TIMEOUT_MS', 30_000, 100, 300_000),
+    retryBaseMs: integer(env, 'WEBHOOK_RETRY_BASE_MS', 1_000, 1, 3_600_000),
+    retryMaxDelayMs: integer(env, 'WEBHOOK_RETRY_MAX_DELAY_MS', 5 * 60_000, 1, 24 * HOUR),
+    retryWindowMs: integer(env, 'WEBHOOK_RETRY_WINDOW_HOURS', 24, 1, 7 * 24) * HOUR,
+    pipeline: integer(env, 'WEBHOOK_PIPELINE', 8, 1, 64),
+    retentionMs: integer(env, 'WEBHOOK_RETENTION_HOURS', 7 * 24, 1, 90 * 24) * HOUR
+  })
+}
+
 /**
  * Reads and validates the environment. This is the only place that reads `process.env`.
  * Throws {@link ConfigError} with a one-line message on the first invalid value.
@@ -163,6 +211,7 @@ export function loadConfig (env: Env = process.env): Config {
     defaultCountryCode: countryCode(env),
     mediaLimits: mediaLimits(env),
     mediaTempDir: path.resolve(read(env, 'MEDIA_TEMP_DIR') ?? os.tmpdir()),
-    mediaFetchTimeoutMs: integer(env, 'MEDIA_FETCH_TIMEOUT_MS', 60_000, 100, 600_000)
+    mediaFetchTimeoutMs: integer(env, 'MEDIA_FETCH_TIMEOUT_MS', 60_000, 100, 600_000),
+    webhooks: webhooks(env)
   })
 }

@@ -5,6 +5,7 @@ import { acquireDataDirLock } from './db/data-dir-lock.js'
 import { openDatabase, type Database } from './db/database.js'
 import { migrate } from './db/migrate.js'
 import { UsersRepo } from './db/repos/users.js'
+import { OutboxRepo } from './db/repos/outbox.js'
 import { WaAuthRepo } from './db/repos/wa-auth.js'
 import { listen } from './http/listener.js'
 import { Lifecycle } from './lifecycle.js'
@@ -28,6 +29,13 @@ import { MessagesRepo } from './db/repos/messages.js'
 import { SessionsService } from './services/sessions.js'
 import { resolveTokenSecret } from './services/token-secret.js'
 import { UsersService } from './services/users.js'
+import { EventsService } from './services/events.js'
+import { EventStreamService } from './services/event-stream.js'
+import { DeliveriesService } from './services/deliveries.js'
+import { resolveEncryptionKey, WebhookKeysService } from './services/webhook-keys.js'
+import { guardedPoster } from './webhooks/poster.js'
+import { DEFAULT_RETRY } from './webhooks/retry-policy.js'
+import { DeliveryWorker } from './webhooks/worker.js'
 import { SubscriptionsService } from './services/subscriptions.js'
 import { createLogger, type Logger } from './util/logger.js'
 import { periodic } from './util/periodic.js'
@@ -57,6 +65,39 @@ const PRUNE_EVERY_MS = 60 * 60_000
 
 /** How long the sandbox waits before "typing" a pairing code on the virtual phone. */
 const SANDBOX_PAIR_DELAY_MS = 300
+
+/**
+ * The event path's components: the outbox (events committed from every session's events), the
+ * delivery worker, and the outbox pruner. Listens to the sessions before any is restored.
+ */
+async function startWebhooks (config: Config, logger: Logger, life: Lifecycle, db: Database, usersRepo: UsersRepo, registry: SessionRegistry, outbound: OutboundGuard): Promise<{ events: EventsService, deliveries: DeliveriesService, webhookKeys: WebhookKeysService, eventStream: EventStreamService }> {
+  const settings = config.webhooks
+  const outbox = new OutboxRepo(db)
+  const webhookKeys = new WebhookKeysService(usersRepo, resolveEncryptionKey(settings.encryptionKey, config.dataDir, logger), logger)
+  const deliveries = new DeliveriesService(outbox, usersRepo, webhookKeys, { url: settings.globalUrl, hmacKey: settings.globalHmacKey }, settings.format)
+  const events = new EventsService(outbox, usersRepo, settings.globalUrl)
+  const worker = await life.add('webhook worker', () => {
+    const w = new DeliveryWorker({
+      repo: outbox,
+      post: guardedPoster(outbound, settings.timeoutMs),
+      destination: job => deliveries.destination(job),
+      logger: logger.child({ module: 'webhooks' }),
+      retry: { ...DEFAULT_RETRY, baseMs: settings.retryBaseMs, capMs: settings.retryMaxDelayMs, windowMs: settings.retryWindowMs },
+      pipeline: settings.pipeline
+    })
+    w.start()
+    return w
+  }, async w => { await w.stop() })
+  deliveries.wakes(worker)
+  events.onCommitted({ committed: (userId, _seq, targets) => { for (const t of targets) worker.notify(userId, t) } })
+  // Never detached: a session still closing at shutdown may receive a message, which must be committed.
+  events.listen(registry)
+  await life.add('outbox pruner', () => periodic('prune webhook events', PRUNE_EVERY_MS, () => {
+    const pruned = outbox.prune(Date.now() - settings.retentionMs)
+    if (pruned > 0) logger.debug({ pruned }, 'pruned old webhook events')
+  }, logger), p => { p.stop() })
+  return { events, deliveries, webhookKeys, eventStream: new EventStreamService(outbox, usersRepo, events) }
+}
 
 /**
  * Starts the server's components in order (database, sandbox in sandbox mode, sessions, pruners,
@@ -111,11 +152,13 @@ async function start (config: Config, logger: Logger, life: Lifecycle): Promise<
 
   const auth = new AuthService(usersRepo, adminToken, resolveTokenSecret(config.tokenSecret, config.dataDir, logger))
   const outbound = await life.add('outbound guard', () => new OutboundGuard({ allowPrivate: config.allowPrivateUrls }), async g => { await g.close() })
-  const subscriptions = new SubscriptionsService(usersRepo, outbound)
+  const subscriptions = new SubscriptionsService(usersRepo, outbound, config.webhooks.format)
+  const webhooks = await startWebhooks(config, logger, life, db, usersRepo, registry, outbound)
   const users = new UsersService(usersRepo, auth, subscriptions, registry)
-  const health = new HealthService(db, usersRepo, registry)
+  const health = new HealthService(db, usersRepo, registry, () => webhooks.deliveries.totals())
   const sessions = new SessionsService(registry, usersRepo, subscriptions, {
     connectWaitMs: config.connectWaitMs,
+    webhookStatus: userId => ({ hmacConfigured: webhooks.webhookKeys.configured(userId), deliveries: webhooks.deliveries.health(userId) }),
     qrWaitMs: 15_000,
     onPairingCode: sandbox !== undefined && config.sandboxAutoPair
       ? (userId, phone, code) => {
@@ -140,9 +183,11 @@ async function start (config: Config, logger: Logger, life: Lifecycle): Promise<
   const messageActions = new MessageActionsService(messaging, history)
   const sandboxService = sandbox === undefined ? undefined : new SandboxService(sandbox, registry, usersRepo)
   const upload = { tempDir: config.mediaTempDir, maxFileBytes: largestLimit(config.mediaLimits) }
-  const app = createApp({ logger, bodyLimitBytes: config.bodyLimitBytes, upload, auth, users, health, subscriptions, sessions, messaging, mediaMessages, downloads, history, messageActions, sandbox: sandboxService })
+  const app = createApp({ logger, bodyLimitBytes: config.bodyLimitBytes, upload, auth, users, health, subscriptions, sessions, messaging, mediaMessages, downloads, history, messageActions, sandbox: sandboxService, ...webhooks })
 
   const http = await life.add('http', async () => await listen(app, config.port, config.host), async l => { await l.close(config.shutdownTimeoutMs) })
+  // stopped before the listener, so open event streams do not hold its close back
+  await life.add('event streams', () => webhooks.eventStream, s => { s.closeAll() })
   logger.info({ url: http.url, dataDir: config.dataDir, waMode: config.waMode }, 'server listening')
 
   const restored = registry.restore(usersRepo.connected().map(u => u.id))

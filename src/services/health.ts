@@ -16,7 +16,11 @@ export interface HealthReport {
   connected_users: number
   logged_in_users: number
   sessions: Record<string, number>
+  /** Webhook deliveries waiting, the age of the oldest, and how many users' webhooks are failing. */
+  webhooks?: WebhookTotals
 }
+
+export interface WebhookTotals { pending: number, oldest_pending_age_seconds: number, failing_users: number }
 
 /** Formats seconds as Go's duration string does for whole seconds (`1h2m3s`, `45s`). */
 export function formatUptime (totalSeconds: number): string {
@@ -45,7 +49,7 @@ function byState (live: Record<string, number>, totalUsers: number): Record<stri
 export class HealthService {
   private readonly startedAt = Date.now()
 
-  constructor (private readonly db: Database, private readonly users: UsersRepo, private readonly sessions: SessionPort) {}
+  constructor (private readonly db: Database, private readonly users: UsersRepo, private readonly sessions: SessionPort, private readonly webhookTotals?: () => WebhookTotals) {}
 
   report (): HealthReport {
     const dbOk = databaseOk(this.db)
@@ -62,7 +66,8 @@ export class HealthService {
       total_users: counts.total,
       connected_users: counts.connected,
       logged_in_users: sessions.connected ?? 0,
-      sessions
+      sessions,
+      ...(dbOk && this.webhookTotals !== undefined ? { webhooks: this.webhookTotals() } : {})
     }
   }
 }

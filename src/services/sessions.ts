@@ -1,3 +1,4 @@
+import type { WebhookHealthView } from './deliveries.js'
 import type { UsersRepo } from '../db/repos/users.js'
 import { SessionStateError, UpstreamTimeoutError, ValidationError } from '../errors.js'
 import type { SessionRegistry } from '../whatsapp/session-registry.js'
@@ -14,6 +15,8 @@ export interface SessionsOptions {
   qrWaitMs: number
   /** Called with each pairing code handed out (the sandbox uses it to "type" the code on the phone). */
   onPairingCode?: (userId: string, phone: string, code: string) => void
+  /** The user's webhook signing and delivery health, for `/session/status`. */
+  webhookStatus?: (userId: string) => { hmacConfigured: boolean, deliveries: WebhookHealthView[] }
 }
 
 const SHOWING_QR: ReadonlySet<SessionState> = new Set(['qr', 'pairing'])
@@ -79,6 +82,7 @@ export class SessionsService {
   status (user: AuthUser, token: string): Record<string, unknown> {
     const status = this.registry.peek(user.id)
     const row = this.users.byId(user.id)
+    const webhook = this.options.webhookStatus?.(user.id)
     return {
       id: user.id,
       name: user.name,
@@ -98,7 +102,8 @@ export class SessionsService {
       history: String(row?.history ?? 0),
       proxy_config: { enabled: (row?.proxy_url ?? '') !== '', proxy_url: row?.proxy_url ?? '' },
       s3_config: { ...S3_DISABLED },
-      hmac_configured: false
+      hmac_configured: webhook?.hmacConfigured ?? false,
+      webhook_status: webhook?.deliveries ?? []
     }
   }
 

@@ -8,12 +8,16 @@ import { parseEventList } from '../events/catalogue.js'
 export interface WebhookSettings {
   webhook: string
   events: string[]
+  /** The body format of the user's deliveries. */
+  format: 'json' | 'form'
 }
 
 /** Webhook URL and subscribed events as a caller gives them; absent fields are left alone. */
 export interface SubscriptionInput {
   webhook?: string
   events?: string | readonly string[]
+  /** 'json', 'form', or '' for the server's default. */
+  format?: string
 }
 
 function split (csv: string): string[] {
@@ -28,22 +32,28 @@ function split (csv: string): string[] {
  * never clears the subscription (its issue #305).
  */
 export class SubscriptionsService {
-  constructor (private readonly users: UsersRepo, private readonly guard: Pick<OutboundGuard, 'checkUrl'>) {}
+  constructor (private readonly users: UsersRepo, private readonly guard: Pick<OutboundGuard, 'checkUrl'>, private readonly defaultFormat: 'json' | 'form' = 'json') {}
 
   get (userId: string): WebhookSettings {
     const row = this.users.byId(userId)
     if (row === undefined) throw new NotFoundError('user not found')
-    return { webhook: row.webhook, events: split(row.events) }
+    const format = row.webhook_format === 'json' || row.webhook_format === 'form' ? row.webhook_format : this.defaultFormat
+    return { webhook: row.webhook, events: split(row.events), format }
   }
 
   /**
    * Validates and normalises a URL and event list into the user-row columns; throws a 400 naming
    * the unknown event or the internal address. For callers that write other columns in the same update.
    */
-  changes (input: SubscriptionInput): Pick<UserChanges, 'webhook' | 'events'> {
-    const changes: Pick<UserChanges, 'webhook' | 'events'> = {}
+  changes (input: SubscriptionInput): Pick<UserChanges, 'webhook' | 'events' | 'webhook_format'> {
+    const changes: Pick<UserChanges, 'webhook' | 'events' | 'webhook_format'> = {}
     if (input.webhook !== undefined) changes.webhook = this.webhookUrl(input.webhook)
     if (input.events !== undefined) changes.events = eventsCsv(input.events)
+    if (input.format !== undefined) {
+      const format = input.format.trim().toLowerCase()
+      if (format !== '' && format !== 'json' && format !== 'form') throw new ValidationError(`invalid format "${input.format}": use "json" or "form"`)
+      changes.webhook_format = format
+    }
     return changes
   }
 

@@ -118,13 +118,21 @@ export class SessionRegistry {
     return session
   }
 
+  /**
+   * Hands an event to every listener. A failing listener is logged and the others still run; for
+   * a message the first failure is then thrown back to the session, so the message is not
+   * acknowledged to WhatsApp (which sends it again) when it could not be committed.
+   */
   private emit (userId: string, event: SessionEvent): void {
+    let failure: unknown
     for (const listener of this.listeners) {
       try {
         listener(userId, event)
       } catch (err) {
         this.env.logger.error({ userId, event: event.type, err }, 'session event listener failed')
+        failure ??= err
       }
     }
+    if (failure !== undefined && event.type === 'message') throw failure
   }
 }

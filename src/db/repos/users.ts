@@ -17,6 +17,10 @@ export interface UserRow {
   expiration: number
   proxy_url: string
   history: number
+  /** 'json', 'form', or '' for the server's WEBHOOK_FORMAT. */
+  webhook_format: string
+  /** The HMAC key, sealed (see util/sealed.ts), or null. */
+  hmac_key: Buffer | null
   created_at: number
   updated_at: number
 }
@@ -24,9 +28,9 @@ export interface UserRow {
 export type NewUser = Pick<UserRow, 'id' | 'name' | 'token_hash' | 'token_hint' | 'webhook' | 'events' | 'expiration' | 'proxy_url' | 'history'> & Partial<Pick<UserRow, 'token_hash_kind'>>
 
 /** Fields an update may change; absent fields keep their value. */
-export type UserChanges = Partial<Pick<UserRow, 'name' | 'token_hash' | 'token_hash_kind' | 'token_hint' | 'webhook' | 'events' | 'expiration' | 'proxy_url' | 'history' | 'jid' | 'connected'>>
+export type UserChanges = Partial<Pick<UserRow, 'name' | 'token_hash' | 'token_hash_kind' | 'token_hint' | 'webhook' | 'events' | 'expiration' | 'proxy_url' | 'history' | 'jid' | 'connected' | 'webhook_format' | 'hmac_key'>>
 
-const UPDATABLE: ReadonlyArray<keyof UserChanges> = ['name', 'token_hash', 'token_hash_kind', 'token_hint', 'webhook', 'events', 'expiration', 'proxy_url', 'history', 'jid', 'connected']
+const UPDATABLE: ReadonlyArray<keyof UserChanges> = ['name', 'token_hash', 'token_hash_kind', 'token_hint', 'webhook', 'events', 'expiration', 'proxy_url', 'history', 'jid', 'connected', 'webhook_format', 'hmac_key']
 
 /** Called after a user row changed or was deleted (e.g. to drop cached copies of it). */
 export type UserChangeListener = (userId: string) => void

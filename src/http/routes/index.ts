@@ -10,6 +10,9 @@ import type { MessagingService } from '../../services/messaging.js'
 import type { HistoryService } from '../../services/history.js'
 import type { MessageActionsService } from '../../services/message-actions.js'
 import type { SessionsService } from '../../services/sessions.js'
+import type { DeliveriesService } from '../../services/deliveries.js'
+import type { EventStreamService } from '../../services/event-stream.js'
+import type { WebhookKeysService } from '../../services/webhook-keys.js'
 import { adminAuth, userAuth } from '../middleware/auth.js'
 import { buildRoutes, type RouteDefinition, type RouteMounts } from '../route.js'
 import type { SubscriptionsService } from '../../services/subscriptions.js'
@@ -17,6 +20,8 @@ import type { AppState } from '../state.js'
 import { adminRoutes } from './admin.js'
 import { healthRoutes } from './health.js'
 import { webhookRoutes } from './webhook.js'
+import { deliveryRoutes } from './deliveries.js'
+import { eventStreamRoutes } from './events.js'
 import { chatActionRoutes } from './chat-actions.js'
 import { chatMediaRoutes } from './chat-media.js'
 import { chatDownloadRoutes } from './chat-download.js'
@@ -36,6 +41,9 @@ export interface RouteDeps {
   downloads: DownloadsService
   history: HistoryService
   messageActions: MessageActionsService
+  deliveries: DeliveriesService
+  webhookKeys: WebhookKeysService
+  eventStream: EventStreamService
   /** Present only in `WA_MODE=sandbox`: the `/sandbox` routes do not exist in live mode. */
   sandbox: SandboxService | undefined
   /** The body parsers routes pick by name; each runs after the route's auth check. */
@@ -53,6 +61,8 @@ export const ROUTE_TABLE: Readonly<Record<string, ReadonlyArray<RouteDefinition>
   chatDownload: chatDownloadRoutes,
   history: historyRoutes,
   webhook: webhookRoutes,
+  deliveries: deliveryRoutes,
+  eventStream: eventStreamRoutes,
   sandbox: sandboxRoutes
 }
 
@@ -71,6 +81,8 @@ export function buildRouter (deps: RouteDeps): Router<AppState> {
   root.use(buildRoutes(chatDownloadRoutes, deps, mounts).routes())
   root.use(buildRoutes(historyRoutes, deps, mounts).routes())
   root.use(buildRoutes(webhookRoutes, deps, mounts).routes())
+  root.use(buildRoutes(deliveryRoutes, deps, mounts).routes())
+  root.use(buildRoutes(eventStreamRoutes, deps, mounts).routes())
   if (deps.sandbox !== undefined) root.use(buildRoutes(sandboxRoutes, { sandbox: deps.sandbox }, mounts).routes())
   return root
 }

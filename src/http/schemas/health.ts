@@ -11,5 +11,6 @@ export const healthResponse = z.object({
   total_users: z.number(),
   connected_users: z.number(),
   logged_in_users: z.number(),
-  sessions: z.record(z.string(), z.number())
+  sessions: z.record(z.string(), z.number()),
+  webhooks: z.object({ pending: z.number(), oldest_pending_age_seconds: z.number(), failing_users: z.number() }).optional()
 })

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { webhookHealth } from './webhook.js'
 import { eventNames, lastError, LIMITS, s3Config, text } from './common.js'
 
 /** `POST /session/connect`. */
@@ -41,7 +42,9 @@ export const statusResponse = z.object({
   history: z.string(),
   proxy_config: z.object({ enabled: z.boolean(), proxy_url: z.string() }),
   s3_config: s3Config,
-  hmac_configured: z.boolean()
+  hmac_configured: z.boolean(),
+  /** Delivery health per destination (the user's webhook, the global webhook): last success, oldest pending event, failing since. */
+  webhook_status: z.array(webhookHealth)
 })
 
 export const qrResponse = z.object({ QRCode: z.string() })
