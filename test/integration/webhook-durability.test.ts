@@ -104,7 +104,13 @@ describe('durable webhooks across SIGKILL (built server, sandbox, real receiver)
     await kill(proc) // while the session is still taking the messages in
     proc = await start(env)
     await waitFor(async () => await loggedIn(proc!), 30_000, 'the restored login')
+    // the emulator queues these while the session is offline; kill the server while it drains them
+    await call(proc, 'POST', '/session/disconnect', user)
     sent.push(...await phoneSends(proc, userId, 400, 'second'))
+    const pending = async (p: Proc): Promise<number> => (await call(p, 'GET', '/session/status', user)).data.webhook_status[0]?.pending ?? 0
+    const before = await pending(proc)
+    await call(proc, 'POST', '/session/connect', user, { Immediate: true })
+    await waitFor(async () => await pending(proc!) > before + 20, 30_000, 'the offline drain to start')
     await kill(proc)
     proc = await start(env)
     await waitFor(async () => await loggedIn(proc!), 30_000, 'the restored login')
