@@ -28,6 +28,7 @@ import { MessagesRepo } from './db/repos/messages.js'
 import { SessionsService } from './services/sessions.js'
 import { resolveTokenSecret } from './services/token-secret.js'
 import { UsersService } from './services/users.js'
+import { GroupsService } from './services/groups.js'
 import { SubscriptionsService } from './services/subscriptions.js'
 import { createLogger, type Logger } from './util/logger.js'
 import { periodic } from './util/periodic.js'
@@ -138,9 +139,10 @@ async function start (config: Config, logger: Logger, life: Lifecycle): Promise<
   history.listen()
   messaging.onSent(history)
   const messageActions = new MessageActionsService(messaging, history)
+  const groups = new GroupsService(messaging, intake)
   const sandboxService = sandbox === undefined ? undefined : new SandboxService(sandbox, registry, usersRepo)
   const upload = { tempDir: config.mediaTempDir, maxFileBytes: largestLimit(config.mediaLimits) }
-  const app = createApp({ logger, bodyLimitBytes: config.bodyLimitBytes, upload, auth, users, health, subscriptions, sessions, messaging, mediaMessages, downloads, history, messageActions, sandbox: sandboxService })
+  const app = createApp({ logger, bodyLimitBytes: config.bodyLimitBytes, upload, auth, users, health, subscriptions, sessions, messaging, mediaMessages, downloads, history, messageActions, groups, sandbox: sandboxService })
 
   const http = await life.add('http', async () => await listen(app, config.port, config.host), async l => { await l.close(config.shutdownTimeoutMs) })
   logger.info({ url: http.url, dataDir: config.dataDir, waMode: config.waMode }, 'server listening')

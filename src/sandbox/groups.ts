@@ -11,6 +11,8 @@ import type { GroupMember, GroupRecord } from './state.js'
 
 const SETTINGS = ['announcement', 'not_announcement', 'locked', 'unlocked']
 const ACTIONS = ['add', 'remove', 'promote', 'demote']
+/** What any member may change while the group is not locked. */
+const INFO_EDITS = ['subject', 'description', 'ephemeral', 'not_ephemeral']
 
 /** Group chats: the `w:g2` IQs, `w:gp2` notifications and fan-out of group messages. */
 export class Groups {
@@ -37,6 +39,9 @@ export class Groups {
     }
     if (g.announce) content.push({ tag: 'announcement', attrs: {} })
     if (g.restrict) content.push({ tag: 'locked', attrs: {} })
+    if (g.ephemeral) content.push({ tag: 'ephemeral', attrs: { expiration: String(g.ephemeral) } })
+    if (g.joinApproval) content.push({ tag: 'membership_approval_mode', attrs: {}, content: [{ tag: 'group_join', attrs: { state: 'on' } }] })
+    content.push({ tag: 'member_add_mode', attrs: {}, content: Buffer.from('admin_add') })
     return {
       tag: 'group',
       attrs: {
@@ -117,9 +122,11 @@ export class Groups {
     if (!g) return { error: 404, text: 'item-not-found' }
     const me = g.members.find(m => m.pn === pn)
     if (!me) return { error: 403, text: 'forbidden' }
+    if (child.tag === 'query') return [this.groupNode(g)]
+    // as WhatsApp: admins only for settings, participants, links and requests; in a locked group also for the group's info
+    const infoEdit = INFO_EDITS.includes(child.tag)
+    if (me.admin === null && (!infoEdit || g.restrict)) return { error: 401, text: 'not-authorized' }
     switch (child.tag) {
-      case 'query':
-        return [this.groupNode(g)]
       case 'subject':
         g.subject = nodeText(child)
         g.subjectOwner = pn
@@ -140,10 +147,31 @@ export class Groups {
       }
       case 'invite':
         if (iq.attrs.type === 'set') {
+          g.revokedCodes = [...(g.revokedCodes ?? []), g.inviteCode]
           g.inviteCode = randomBytes(16).toString('base64url').slice(0, 22)
           this.core.touchGroup(g.id)
         }
         return [{ tag: 'invite', attrs: { code: g.inviteCode } }]
+      case 'ephemeral':
+      case 'not_ephemeral': {
+        const seconds = child.tag === 'ephemeral' ? Number(child.attrs.expiration ?? 0) : 0
+        if (seconds) g.ephemeral = seconds
+        else delete g.ephemeral
+        this.core.touchGroup(g.id)
+        this.notify(g, pn, seconds ? { tag: 'ephemeral', attrs: { expiration: String(seconds) } } : { tag: 'not_ephemeral', attrs: {} })
+        return undefined
+      }
+      case 'membership_approval_mode': {
+        const state = getBinaryNodeChild(child, 'group_join')?.attrs.state
+        g.joinApproval = state === 'on'
+        this.core.touchGroup(g.id)
+        this.notify(g, pn, { tag: 'membership_approval_mode', attrs: {}, content: [{ tag: 'group_join', attrs: { state: g.joinApproval ? 'on' : 'off' } }] })
+        return undefined
+      }
+      case 'membership_approval_requests':
+        return [{ tag: 'membership_approval_requests', attrs: {}, content: (g.requests ?? []).map(r => this.requestNode(r)) }]
+      case 'membership_requests_action':
+        return [this.requestsAction(g, pn, child)]
       default:
         break
     }
@@ -156,6 +184,76 @@ export class Groups {
     }
     if (ACTIONS.includes(child.tag)) return [this.participantsAction(g, pn, child)]
     return undefined
+  }
+
+  private requestNode (r: { pn: string; t: number }): BinaryNode {
+    const acc = this.core.account(r.pn)
+    return {
+      tag: 'membership_approval_request',
+      attrs: { jid: pnJid(r.pn), ...(acc ? { lid: lidJid(acc) } : {}), request_method: 'invite_link', request_time: String(r.t) }
+    }
+  }
+
+  /** Approves (adds) or rejects pending join requests; a number without a request gets a 404 in its result. */
+  private requestsAction (g: GroupRecord, actor: string, node: BinaryNode): BinaryNode {
+    const out: BinaryNode[] = []
+    for (const action of getBinaryNodeChildren(node, 'approve').concat(getBinaryNodeChildren(node, 'reject'))) {
+      const results: BinaryNode[] = []
+      const approved: string[] = []
+      for (const p of getBinaryNodeChildren(action, 'participant')) {
+        const r = this.core.resolve(p.attrs.jid)
+        const pending = r ? (g.requests ?? []).findIndex(q => q.pn === r.acc.pn) : -1
+        if (!r || pending < 0) {
+          results.push({ tag: 'participant', attrs: { jid: p.attrs.jid ?? '', error: '404' } })
+          continue
+        }
+        g.requests!.splice(pending, 1)
+        if (action.tag === 'approve' && !g.members.some(m => m.pn === r.acc.pn)) {
+          g.members.push({ pn: r.acc.pn, admin: null })
+          approved.push(r.acc.pn)
+        }
+        results.push({ tag: 'participant', attrs: { jid: pnJid(r.acc.pn) } })
+      }
+      this.core.touchGroup(g.id)
+      if (approved.length) this.notify(g, actor, { tag: 'add', attrs: { reason: 'approval' }, content: this.participantNodes(approved) })
+      out.push({ tag: action.tag, attrs: {}, content: results })
+    }
+    return { tag: 'membership_requests_action', attrs: {}, content: out }
+  }
+
+  /**
+   * `w:profile:picture` for a group: anyone in it reads the photo; members set or remove it (admins
+   * only in a locked group). Members get a `picture` notification.
+   */
+  pictureIq (conn: EdgeConnection, iq: BinaryNode): IqAnswer {
+    const g = this.core.world.groups[iq.attrs.target ?? '']
+    if (!g) return { error: 404, text: 'item-not-found' }
+    const me = g.members.find(m => m.pn === conn.pn)
+    if (iq.attrs.type !== 'set') {
+      if (!g.picture) return { error: 404, text: 'item-not-found' }
+      const path = `/pp/${g.id.split('@')[0] ?? ''}/${g.picture.id}`
+      return [{ tag: 'picture', attrs: { id: g.picture.id, type: 'image', url: `https://${this.core.config.mediaHost}${path}`, direct_path: path } }]
+    }
+    if (!me) return { error: 403, text: 'forbidden' }
+    if (g.restrict && me.admin === null) return { error: 401, text: 'not-authorized' }
+    const pic = getBinaryNodeChild(iq, 'picture')
+    const author = pnJid(me.pn)
+    let change: BinaryNode
+    if (pic?.content instanceof Uint8Array) {
+      g.picture = { id: String(Date.now()), data: Buffer.from(pic.content) }
+      change = { tag: 'set', attrs: { jid: g.id, id: g.picture.id, author } }
+    } else {
+      delete g.picture
+      change = { tag: 'delete', attrs: { jid: g.id, author } }
+    }
+    this.core.touchGroup(g.id)
+    const attrs = { from: g.id, type: 'picture', id: this.core.nextId(), t: String(unixNow()), participant: author }
+    for (const m of g.members) {
+      const acc = this.core.account(m.pn)
+      if (!acc) continue
+      for (const d of this.core.companions(acc)) this.core.deliver(m.pn, d, { tag: 'notification', attrs, content: [change] })
+    }
+    return g.picture ? [{ tag: 'picture', attrs: { id: g.picture.id } }] : undefined
   }
 
   private participantsAction (g: GroupRecord, actor: string, child: BinaryNode): BinaryNode {
@@ -211,9 +309,21 @@ export class Groups {
         return undefined
       }
       case 'invite': {
-        const g = Object.values(this.core.world.groups).find(x => x.inviteCode === child.attrs.code)
-        if (!g) return { error: 404, text: 'item-not-found' }
+        const code = child.attrs.code ?? ''
+        const g = Object.values(this.core.world.groups).find(x => x.inviteCode === code)
+        if (!g) {
+          const revoked = Object.values(this.core.world.groups).some(x => x.revokedCodes?.includes(code))
+          return revoked ? { error: 410, text: 'gone' } : { error: 406, text: 'not-acceptable' }
+        }
         if (iq.attrs.type === 'get') return [this.groupNode(g)]
+        if (g.joinApproval && !g.members.some(m => m.pn === pn)) {
+          // the join waits for an admin: WhatsApp answers with the request, not the group
+          if (!(g.requests ?? []).some(r => r.pn === pn)) {
+            g.requests = [...(g.requests ?? []), { pn, t: unixNow() }]
+            this.core.touchGroup(g.id)
+          }
+          return [{ tag: 'membership_approval_request', attrs: { jid: g.id } }]
+        }
         if (!g.members.some(m => m.pn === pn)) {
           g.members.push({ pn, admin: null })
           this.core.touchGroup(g.id)

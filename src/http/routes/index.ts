@@ -10,6 +10,7 @@ import type { MessagingService } from '../../services/messaging.js'
 import type { HistoryService } from '../../services/history.js'
 import type { MessageActionsService } from '../../services/message-actions.js'
 import type { SessionsService } from '../../services/sessions.js'
+import type { GroupsService } from '../../services/groups.js'
 import { adminAuth, userAuth } from '../middleware/auth.js'
 import { buildRoutes, type RouteDefinition, type RouteMounts } from '../route.js'
 import type { SubscriptionsService } from '../../services/subscriptions.js'
@@ -21,6 +22,7 @@ import { chatActionRoutes } from './chat-actions.js'
 import { chatMediaRoutes } from './chat-media.js'
 import { chatDownloadRoutes } from './chat-download.js'
 import { chatRoutes } from './chat.js'
+import { groupRoutes } from './group.js'
 import { historyRoutes } from './history.js'
 import { sandboxRoutes } from './sandbox.js'
 import { sessionRoutes } from './session.js'
@@ -36,6 +38,7 @@ export interface RouteDeps {
   downloads: DownloadsService
   history: HistoryService
   messageActions: MessageActionsService
+  groups: GroupsService
   /** Present only in `WA_MODE=sandbox`: the `/sandbox` routes do not exist in live mode. */
   sandbox: SandboxService | undefined
   /** The body parsers routes pick by name; each runs after the route's auth check. */
@@ -53,6 +56,7 @@ export const ROUTE_TABLE: Readonly<Record<string, ReadonlyArray<RouteDefinition>
   chatDownload: chatDownloadRoutes,
   history: historyRoutes,
   webhook: webhookRoutes,
+  group: groupRoutes,
   sandbox: sandboxRoutes
 }
 
@@ -71,6 +75,7 @@ export function buildRouter (deps: RouteDeps): Router<AppState> {
   root.use(buildRoutes(chatDownloadRoutes, deps, mounts).routes())
   root.use(buildRoutes(historyRoutes, deps, mounts).routes())
   root.use(buildRoutes(webhookRoutes, deps, mounts).routes())
+  root.use(buildRoutes(groupRoutes, deps, mounts).routes())
   if (deps.sandbox !== undefined) root.use(buildRoutes(sandboxRoutes, { sandbox: deps.sandbox }, mounts).routes())
   return root
 }
