@@ -10,6 +10,7 @@ import type { EdgeConnection } from './edge-server.js'
 import { applyFault } from './faults.js'
 import type { FaultKind } from './faults.js'
 import { Groups } from './groups.js'
+import { groupPictureIq } from './group-requests.js'
 import { baseIqHandlers, dispatchIq } from './iq-handlers.js'
 import type { IqHandler } from './iq-handlers.js'
 import { MediaHost } from './media-host.js'
@@ -98,7 +99,7 @@ export class Sandbox {
     this.handlers = {
       ...base,
       'w:g2': (c, iq) => this.groups.handleIq(c, iq),
-      'w:profile:picture': (c, iq) => isJidGroup(iq.attrs.target) ? this.groups.pictureIq(c, iq) : pictures?.(c, iq)
+      'w:profile:picture': (c, iq) => isJidGroup(iq.attrs.target) ? groupPictureIq(core, c, iq) : pictures?.(c, iq)
     }
     this.edge = new EdgeServer({
       onHandshake: (conn, payload) => this.onHandshake(conn, payload),

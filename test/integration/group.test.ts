@@ -97,6 +97,7 @@ describe('a group from creation to leaving', () => {
     expect(member_(g, OWNER_PN)).toMatchObject({ IsAdmin: true, IsSuperAdmin: true, PhoneNumber: jidOf(OWNER_PN), Error: 0, AddRequest: null })
     expect(member_(g, OWNER_PN).LID).toMatch(/^\d+@lid$/)
     expect(member_(g, PHONE_A)).toMatchObject({ IsAdmin: false, IsSuperAdmin: false, LID: phoneA.lid })
+    expect(member_(g, PHONE_B)).toMatchObject({ PhoneNumber: phoneB.jid, LID: phoneB.lid })
   })
 
   it('GET /group/list lists it; GET /group/info takes groupJID as query or as a JSON body', async () => {
