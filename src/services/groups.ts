@@ -231,11 +231,20 @@ export class GroupsService {
     return { Details: 'Group request participants updated successfully', Participants: results.map(outcome) }
   }
 
-  async setJoinApproval (userId: string, fields: { GroupJID: string, Mode: boolean }): Promise<Details> {
+  async setJoinApproval (userId: string, fields: { GroupJID: string, Mode: unknown }): Promise<Details> {
     const jid = this.groupJid(fields.GroupJID)
-    await this.onGroup(userId, jid, async ops => { await ops.setJoinApproval(jid, fields.Mode) })
+    const on = approvalMode(fields.Mode)
+    await this.onGroup(userId, jid, async ops => { await ops.setJoinApproval(jid, on) })
     return { Details: 'Group join approval mode updated successfully' }
   }
+}
+
+/** wuzapi's boolean `Mode`, or Baileys' `on`/`off`. */
+function approvalMode (mode: unknown): boolean {
+  if (mode === undefined || mode === null) throw new ValidationError('missing Mode in Payload')
+  if (typeof mode === 'boolean') return mode
+  if (mode === 'on' || mode === 'off') return mode === 'on'
+  throw new ValidationError('invalid Mode: must be true or false (or "on"/"off")')
 }
 
 function photoSource (req: PhotoRequest): MediaSource {

@@ -222,6 +222,8 @@ describe('a group from creation to leaving', () => {
     await ok(await post('/group/updaterequestparticipants', { GroupJID: gid, Phone: [MEMBER_PN], Action: 'reject' }), 'POST', '/group/updaterequestparticipants')
     expect(member_(await info(gid), MEMBER_PN)).toBeUndefined()
     expect((await ok(await get('/group/list', member.token), 'GET', '/group/list')).Groups.map((g: any) => g.JID)).not.toContain(gid)
+    await ok(await post('/group/joinapprovalmode', { GroupJID: gid, Mode: 'off' }), 'POST', '/group/joinapprovalmode')
+    expect((await info(gid)).IsJoinApprovalRequired).toBe(false)
   })
 
   it('a user who is not in the group is told so', async () => {
@@ -251,7 +253,9 @@ describe('bad input', () => {
     ['POST', '/group/name', { GroupJID: 'GID', Name: '' }, 400, 'missing Name in Payload'],
     ['POST', '/group/topic', { GroupJID: 'GID' }, 400, 'missing Topic in Payload'],
     ['POST', '/group/announce', { GroupJID: 'GID', Announce: 'yes' }, 400, /^invalid Announce: /],
-    ['POST', '/group/joinapprovalmode', { GroupJID: 'GID', Mode: 'maybe' }, 400, /^invalid Mode: /],
+    ['POST', '/group/joinapprovalmode', { GroupJID: 'GID', Mode: 'maybe' }, 400, 'invalid Mode: must be true or false (or "on"/"off")'],
+    ['POST', '/group/joinapprovalmode', { GroupJID: 'GID', Mode: 1 }, 400, 'invalid Mode: must be true or false (or "on"/"off")'],
+    ['POST', '/group/joinapprovalmode', { GroupJID: 'GID' }, 400, 'missing Mode in Payload'],
     ['POST', '/group/join', { Code: '' }, 400, 'missing Code in Payload'],
     ['POST', '/group/join', { Code: 'https://example.com/not a code' }, 400, /^invalid Code: send the invite code or the whole link/],
     ['POST', '/group/photo', { GroupJID: 'GID' }, 400, 'missing Image in Payload'],

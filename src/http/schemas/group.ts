@@ -32,11 +32,8 @@ export const groupTopicSchema = z.object({ GroupJID: groupJid, Topic: text(GROUP
 export const announceSchema = z.object({ GroupJID: groupJid, Announce: z.boolean() })
 export const lockedSchema = z.object({ GroupJID: groupJid, Locked: z.boolean() })
 export const ephemeralSchema = z.object({ GroupJID: groupJid, Duration: text(LIMITS.eventName) })
-/** `Mode` is a boolean in wuzapi; Baileys' `on`/`off` are taken too. */
-export const joinApprovalSchema = z.object({
-  GroupJID: groupJid,
-  Mode: z.union([z.boolean(), z.enum(['on', 'off']).transform(v => v === 'on')], { error: 'must be true or false (or "on"/"off")' })
-})
+/** `Mode` is a boolean in wuzapi; Baileys' `on`/`off` are taken too (the service checks it and names it). */
+export const joinApprovalSchema = z.object({ GroupJID: groupJid, Mode: z.unknown() })
 /** `Image` is a data URL or an http(s) URL; or the multipart `file` part. */
 export const groupPhotoSchema = z.object({ GroupJID: groupJid, Image: z.string().optional() })
 
