@@ -100,6 +100,16 @@ describe('a group from creation to leaving', () => {
     expect(member_(g, PHONE_B)).toMatchObject({ PhoneNumber: phoneB.jid, LID: phoneB.lid })
   })
 
+  it('its members (virtual phones) get what the user sends to it', async () => {
+    const sent = await post('/chat/send/text', { Phone: gid, Body: 'welcome, team' })
+    expect(sent.status).toBe(200)
+    for (const phone of [phoneA, phoneB]) {
+      const got = await phone.waitForMessage(m => m.id === sent.body.data.Id)
+      expect(got.chat).toBe(gid)
+      expect(got.message?.extendedTextMessage?.text ?? got.message?.conversation).toBe('welcome, team')
+    }
+  })
+
   it('GET /group/list lists it; GET /group/info takes groupJID as query or as a JSON body', async () => {
     const list = await ok(await get('/group/list'), 'GET', '/group/list')
     expect(list.Groups.map((g: any) => g.JID)).toContain(gid)
