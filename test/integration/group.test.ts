@@ -1,4 +1,5 @@
-import { request } from 'node:http'
+import { createServer, request, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import sharp from 'sharp'
 import type { RouteDefinition } from '../../src/http/route.js'
 import { groupRoutes } from '../../src/http/routes/group.js'
@@ -20,17 +21,26 @@ let phoneA: VirtualPhone
 let phoneB: VirtualPhone
 let jpeg: Buffer
 let png: Buffer
+/** Serves the JPEG for the photo-by-URL case. */
+let files: Server
+let filesUrl: string
 
 beforeAll(async () => {
   jpeg = await sharp({ create: { width: 900, height: 500, channels: 3, background: { r: 20, g: 120, b: 200 } } }).jpeg().toBuffer()
   png = await sharp({ create: { width: 50, height: 50, channels: 3, background: { r: 1, g: 2, b: 3 } } }).png().toBuffer()
-  server = await startSandboxServer()
+  files = createServer((_req, res) => { res.writeHead(200, { 'content-type': 'image/jpeg' }).end(jpeg) })
+  await new Promise<void>(resolve => files.listen(0, '127.0.0.1', resolve))
+  filesUrl = `http://127.0.0.1:${(files.address() as AddressInfo).port}`
+  server = await startSandboxServer({ ALLOW_PRIVATE_URLS: 'true' })
   owner = await loginWithQr(server, OWNER_PN)
   member = await loginWithQr(server, MEMBER_PN)
   phoneA = server.sandbox!.createPhone(PHONE_A, 'Ana')
   phoneB = server.sandbox!.createPhone(PHONE_B, 'Beto')
 })
-afterAll(async () => { await server.stop() })
+afterAll(async () => {
+  await server.stop()
+  await new Promise(resolve => files.close(resolve))
+})
 
 type Res = Promise<{ status: number, body: any }>
 const post = async (path: string, json: unknown, token = owner.token): Res => await server.api('POST', path, { token, json })
@@ -193,6 +203,12 @@ describe('a group from creation to leaving', () => {
     expect(await sharp(stored.data).metadata()).toMatchObject({ format: 'jpeg', width: 640, height: 640 })
     expect(await ok(await post('/group/photo/remove', { groupjid: gid }), 'POST', '/group/photo/remove')).toEqual({ Details: 'Group Photo removed successfully' })
     expect(server.sandbox!.core.world.groups[gid]!.picture).toBeUndefined()
+  })
+
+  it('sets the photo from an http(s) URL', async () => {
+    const set = await ok(await post('/group/photo', { GroupJID: gid, Image: `${filesUrl}/photo.jpg` }), 'POST', '/group/photo')
+    expect(set.PictureID).toBe(server.sandbox!.core.world.groups[gid]!.picture!.id)
+    expect(await sharp(server.sandbox!.core.world.groups[gid]!.picture!.data).metadata()).toMatchObject({ format: 'jpeg', width: 640, height: 640 })
   })
 
   it('sets the photo from a multipart upload', async () => {
