@@ -31,7 +31,8 @@ beforeAll(async () => {
   files = createServer((_req, res) => { res.writeHead(200, { 'content-type': 'image/jpeg' }).end(jpeg) })
   await new Promise<void>(resolve => files.listen(0, '127.0.0.1', resolve))
   filesUrl = `http://127.0.0.1:${(files.address() as AddressInfo).port}`
-  server = await startSandboxServer({ ALLOW_PRIVATE_URLS: 'true' })
+  // the first send to a group sets up a Signal session with every member: allow for a loaded machine
+  server = await startSandboxServer({ ALLOW_PRIVATE_URLS: 'true', WA_QUERY_TIMEOUT_MS: '10000' })
   owner = await loginWithQr(server, OWNER_PN)
   member = await loginWithQr(server, MEMBER_PN)
   phoneA = server.sandbox!.createPhone(PHONE_A, 'Ana')
