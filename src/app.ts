@@ -1,6 +1,6 @@
 import Koa from 'koa'
 import { accessLog } from './http/middleware/access-log.js'
-import { jsonBody } from './http/middleware/body.js'
+import { jsonBody, METHODS_WITH_BODY } from './http/middleware/body.js'
 import { mediaBody, type MultipartOptions } from './http/middleware/multipart.js'
 import { errorHandler } from './http/middleware/error-handler.js'
 import { requestId } from './http/middleware/request-id.js'
@@ -21,7 +21,8 @@ export function createApp (deps: AppDeps): Koa<AppState> {
   const app = new Koa<AppState>({ proxy: false })
   app.silent = true
   const json = jsonBody(deps.bodyLimitBytes)
-  const router = buildRouter({ ...deps, parsers: { json, media: mediaBody(json, { ...deps.upload, bodyLimitBytes: deps.bodyLimitBytes }) } })
+  const jsonGet = jsonBody(deps.bodyLimitBytes, new Set([...METHODS_WITH_BODY, 'GET']))
+  const router = buildRouter({ ...deps, parsers: { json, jsonGet, media: mediaBody(json, { ...deps.upload, bodyLimitBytes: deps.bodyLimitBytes }) } })
   app.use(requestId())
   app.use(accessLog(deps.logger))
   app.use(errorHandler(deps.logger, deps.bodyLimitBytes))

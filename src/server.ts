@@ -36,6 +36,7 @@ import { resolveEncryptionKey, WebhookKeysService } from './services/webhook-key
 import { guardedPoster } from './webhooks/poster.js'
 import { DEFAULT_RETRY } from './webhooks/retry-policy.js'
 import { DeliveryWorker } from './webhooks/worker.js'
+import { GroupsService } from './services/groups.js'
 import { SubscriptionsService } from './services/subscriptions.js'
 import { createLogger, type Logger } from './util/logger.js'
 import { periodic } from './util/periodic.js'
@@ -181,9 +182,10 @@ async function start (config: Config, logger: Logger, life: Lifecycle): Promise<
   history.listen()
   messaging.onSent(history)
   const messageActions = new MessageActionsService(messaging, history)
+  const groups = new GroupsService(messaging, intake)
   const sandboxService = sandbox === undefined ? undefined : new SandboxService(sandbox, registry, usersRepo)
   const upload = { tempDir: config.mediaTempDir, maxFileBytes: largestLimit(config.mediaLimits) }
-  const app = createApp({ logger, bodyLimitBytes: config.bodyLimitBytes, upload, auth, users, health, subscriptions, sessions, messaging, mediaMessages, downloads, history, messageActions, sandbox: sandboxService, ...webhooks })
+  const app = createApp({ logger, bodyLimitBytes: config.bodyLimitBytes, upload, auth, users, health, subscriptions, sessions, messaging, mediaMessages, downloads, history, messageActions, groups, sandbox: sandboxService, ...webhooks })
 
   const http = await life.add('http', async () => await listen(app, config.port, config.host), async l => { await l.close(config.shutdownTimeoutMs) })
   // stopped before the listener, so open event streams do not hold its close back

@@ -8,8 +8,11 @@ import { parseInput } from './validate.js'
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE'
 /** Who may call a route: the admin token, a user token, or anyone. */
 export type RouteAuth = 'admin' | 'user' | 'none'
-/** How a route's body is read; `none` leaves it unread; `media` is JSON or multipart/form-data with a `file` part. */
-export type BodyParserName = 'json' | 'media' | 'none'
+/**
+ * How a route's body is read; `none` leaves it unread; `media` is JSON or multipart/form-data with a
+ * `file` part; `json-get` reads JSON on GET too (wuzapi clients send `GET /group/info` with a body).
+ */
+export type BodyParserName = 'json' | 'media' | 'none' | 'json-get'
 
 /** What a handler gets: the validated body and query, the path parameters and the router's services. */
 export interface RouteRequest<D, B, Q> {
@@ -91,7 +94,7 @@ export function routesWith<D> () {
 /** The middleware a route's `auth` and `bodyParser` names stand for. */
 export interface RouteMounts {
   auth: Readonly<Record<RouteAuth, ReadonlyArray<Middleware<AppState>>>>
-  parsers: Readonly<{ json: Middleware<AppState>, media: (mediaField: string | undefined) => Middleware<AppState> }>
+  parsers: Readonly<{ json: Middleware<AppState>, media: (mediaField: string | undefined) => Middleware<AppState>, jsonGet?: Middleware<AppState> }>
 }
 
 /** The handler middleware: validate (case-insensitive keys), call, answer in the envelope. */
@@ -115,6 +118,7 @@ export function buildRoutes<D> (routes: ReadonlyArray<RouteDefinition<D>>, deps:
     const chain: Array<Middleware<AppState>> = [...mounts.auth[route.auth]]
     if (route.bodyParser === 'json') chain.push(mounts.parsers.json)
     if (route.bodyParser === 'media') chain.push(mounts.parsers.media(route.mediaField))
+    if (route.bodyParser === 'json-get') chain.push(mounts.parsers.jsonGet ?? mounts.parsers.json)
     chain.push(routeHandler(route, deps))
     router.register(route.path, [route.method], chain)
   }

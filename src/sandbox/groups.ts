@@ -7,10 +7,13 @@ import { lidJid, nodeText, pnJid } from './directory.js'
 import type { EdgeConnection } from './edge-server.js'
 import type { IqAnswer } from './iq-handlers.js'
 import type { Router } from './router.js'
+import { joinRequestNode, requestsAction } from './group-requests.js'
 import type { GroupMember, GroupRecord } from './state.js'
 
 const SETTINGS = ['announcement', 'not_announcement', 'locked', 'unlocked']
 const ACTIONS = ['add', 'remove', 'promote', 'demote']
+/** What any member may change while the group is not locked. */
+const INFO_EDITS = ['subject', 'description', 'ephemeral', 'not_ephemeral']
 
 /** Group chats: the `w:g2` IQs, `w:gp2` notifications and fan-out of group messages. */
 export class Groups {
@@ -37,6 +40,9 @@ export class Groups {
     }
     if (g.announce) content.push({ tag: 'announcement', attrs: {} })
     if (g.restrict) content.push({ tag: 'locked', attrs: {} })
+    if (g.ephemeral) content.push({ tag: 'ephemeral', attrs: { expiration: String(g.ephemeral) } })
+    if (g.joinApproval) content.push({ tag: 'membership_approval_mode', attrs: {}, content: [{ tag: 'group_join', attrs: { state: 'on' } }] })
+    content.push({ tag: 'member_add_mode', attrs: {}, content: Buffer.from('admin_add') })
     return {
       tag: 'group',
       attrs: {
@@ -117,9 +123,11 @@ export class Groups {
     if (!g) return { error: 404, text: 'item-not-found' }
     const me = g.members.find(m => m.pn === pn)
     if (!me) return { error: 403, text: 'forbidden' }
+    if (child.tag === 'query') return [this.groupNode(g)]
+    // as WhatsApp: admins only for settings, participants, links and requests; in a locked group also for the group's info
+    const infoEdit = INFO_EDITS.includes(child.tag)
+    if (me.admin === null && (!infoEdit || g.restrict)) return { error: 401, text: 'not-authorized' }
     switch (child.tag) {
-      case 'query':
-        return [this.groupNode(g)]
       case 'subject':
         g.subject = nodeText(child)
         g.subjectOwner = pn
@@ -140,10 +148,31 @@ export class Groups {
       }
       case 'invite':
         if (iq.attrs.type === 'set') {
+          g.revokedCodes = [...(g.revokedCodes ?? []), g.inviteCode]
           g.inviteCode = randomBytes(16).toString('base64url').slice(0, 22)
           this.core.touchGroup(g.id)
         }
         return [{ tag: 'invite', attrs: { code: g.inviteCode } }]
+      case 'ephemeral':
+      case 'not_ephemeral': {
+        const seconds = child.tag === 'ephemeral' ? Number(child.attrs.expiration ?? 0) : 0
+        if (seconds) g.ephemeral = seconds
+        else delete g.ephemeral
+        this.core.touchGroup(g.id)
+        this.notify(g, pn, seconds ? { tag: 'ephemeral', attrs: { expiration: String(seconds) } } : { tag: 'not_ephemeral', attrs: {} })
+        return undefined
+      }
+      case 'membership_approval_mode': {
+        const state = getBinaryNodeChild(child, 'group_join')?.attrs.state
+        g.joinApproval = state === 'on'
+        this.core.touchGroup(g.id)
+        this.notify(g, pn, { tag: 'membership_approval_mode', attrs: {}, content: [{ tag: 'group_join', attrs: { state: g.joinApproval ? 'on' : 'off' } }] })
+        return undefined
+      }
+      case 'membership_approval_requests':
+        return [{ tag: 'membership_approval_requests', attrs: {}, content: (g.requests ?? []).map(r => joinRequestNode(this.core, r)) }]
+      case 'membership_requests_action':
+        return [requestsAction(this.core, g, child, approved => { this.notify(g, pn, { tag: 'add', attrs: { reason: 'approval' }, content: this.participantNodes(approved) }) })]
       default:
         break
     }
@@ -211,9 +240,21 @@ export class Groups {
         return undefined
       }
       case 'invite': {
-        const g = Object.values(this.core.world.groups).find(x => x.inviteCode === child.attrs.code)
-        if (!g) return { error: 404, text: 'item-not-found' }
+        const code = child.attrs.code ?? ''
+        const g = Object.values(this.core.world.groups).find(x => x.inviteCode === code)
+        if (!g) {
+          const revoked = Object.values(this.core.world.groups).some(x => x.revokedCodes?.includes(code))
+          return revoked ? { error: 410, text: 'gone' } : { error: 406, text: 'not-acceptable' }
+        }
         if (iq.attrs.type === 'get') return [this.groupNode(g)]
+        if (g.joinApproval && !g.members.some(m => m.pn === pn)) {
+          // the join waits for an admin: WhatsApp answers with the request, not the group
+          if (!(g.requests ?? []).some(r => r.pn === pn)) {
+            g.requests = [...(g.requests ?? []), { pn, t: unixNow() }]
+            this.core.touchGroup(g.id)
+          }
+          return [{ tag: 'membership_approval_request', attrs: { jid: g.id } }]
+        }
         if (!g.members.some(m => m.pn === pn)) {
           g.members.push({ pn, admin: null })
           this.core.touchGroup(g.id)

@@ -1,3 +1,4 @@
+import { isJidGroup } from '@whiskeysockets/baileys'
 import type { BinaryNode, proto } from '@whiskeysockets/baileys'
 import { Agent as HttpsAgent } from 'node:https'
 import { Agent as UndiciAgent } from 'undici'
@@ -9,6 +10,7 @@ import type { EdgeConnection } from './edge-server.js'
 import { applyFault } from './faults.js'
 import type { FaultKind } from './faults.js'
 import { Groups } from './groups.js'
+import { groupPictureIq } from './group-requests.js'
 import { baseIqHandlers, dispatchIq } from './iq-handlers.js'
 import type { IqHandler } from './iq-handlers.js'
 import { MediaHost } from './media-host.js'
@@ -92,7 +94,13 @@ export class Sandbox {
     this.media = new MediaHost(core)
     this.groups = new Groups(core, this.router)
     this.router.groupRelay = (conn, node) => this.groups.relay(conn, node)
-    this.handlers = { ...baseIqHandlers(core, this.pairing), 'w:g2': (c, iq) => this.groups.handleIq(c, iq) }
+    const base = baseIqHandlers(core, this.pairing)
+    const pictures = base['w:profile:picture']
+    this.handlers = {
+      ...base,
+      'w:g2': (c, iq) => this.groups.handleIq(c, iq),
+      'w:profile:picture': (c, iq) => isJidGroup(iq.attrs.target) ? groupPictureIq(core, c, iq) : pictures?.(c, iq)
+    }
     this.edge = new EdgeServer({
       onHandshake: (conn, payload) => this.onHandshake(conn, payload),
       onNode: (conn, node) => this.onNode(conn, node),

@@ -96,7 +96,7 @@ export class MediaHost {
 
   private blob (path: string): Buffer | undefined {
     const pp = /^\/pp\/(\d+)\//.exec(path)
-    if (pp) return this.core.account(pp[1] ?? '')?.picture?.data
+    if (pp) return this.core.account(pp[1] ?? '')?.picture?.data ?? this.core.world.groups[`${pp[1] ?? ''}@g.us`]?.picture?.data
     return this.core.store.getBlob(path)
   }
 }

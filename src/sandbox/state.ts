@@ -91,6 +91,16 @@ export interface GroupRecord {
   restrict: boolean;
   inviteCode: string;
   members: GroupMember[];
+  /** Invite codes replaced by a reset: joining with one is refused as revoked (410). */
+  revokedCodes?: string[];
+  /** Disappearing-messages timer in seconds (absent: off). */
+  ephemeral?: number;
+  /** New members joining by link wait for an admin's approval. */
+  joinApproval?: boolean;
+  /** Pending join requests (with `joinApproval`): who asked and when (Unix seconds). */
+  requests?: Array<{ pn: string; t: number }>;
+  /** The group photo (a JPEG) and its id. */
+  picture?: { id: string; data: Buffer };
 }
 
 /** A stanza waiting for an offline device. */

@@ -5,6 +5,7 @@ import { useSqliteAuthState, type SqliteAuthState } from './auth-state.js'
 import { ChatOps } from './chat-ops.js'
 import { SessionConnection } from './connection.js'
 import { GroupMetadataCache } from './group-cache.js'
+import { GroupOps } from './group-ops.js'
 import { Messenger, type SentMessage } from './messenger.js'
 import { SendError } from './errors.js'
 import { messageToJson } from './message-json.js'
@@ -132,6 +133,13 @@ export class UserSession {
     const sock = this.connection.socket
     if (sock === undefined) throw new SendError(`not connected: the session is ${this.state}`, 'not_connected', { state: this.state })
     return new ChatOps(sock)
+  }
+
+  /** Group operations on the logged-in socket; `not_connected` (a `SendError`) without one. */
+  groups (): GroupOps {
+    const sock = this.connection.socket
+    if (sock === undefined) throw new SendError(`not connected: the session is ${this.state}`, 'not_connected', { state: this.state })
+    return new GroupOps(sock)
   }
 
   /** Sends Baileys content and resolves on the server's ack; rejects with a `SendError` (see {@link Messenger.send}). */

@@ -37,12 +37,13 @@ export function normalizeEncoding (headers: Record<string, string | string[] | u
 /**
  * JSON body parsing with the configured size limit (applied to the decompressed body). A body
  * without a type is read as JSON; a body of another type (multipart, XML...) is refused with 415.
+ * Only `methods` have their body read (GET too for the few wuzapi routes whose clients send one).
  */
-export function jsonBody (limitBytes: number): Middleware<AppState> {
+export function jsonBody (limitBytes: number, methods: ReadonlySet<string> = METHODS_WITH_BODY): Middleware<AppState> {
   const parse = bodyParser({ enableTypes: ['json'], extendTypes: { json: JSON_TYPES }, jsonLimit: `${limitBytes}b`, strict: true })
   const parsed = async (): Promise<void> => {}
   return async (ctx, next) => {
-    if (!METHODS_WITH_BODY.has(ctx.method)) {
+    if (!methods.has(ctx.method)) {
       await next()
       return
     }

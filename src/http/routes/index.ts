@@ -13,6 +13,7 @@ import type { SessionsService } from '../../services/sessions.js'
 import type { DeliveriesService } from '../../services/deliveries.js'
 import type { EventStreamService } from '../../services/event-stream.js'
 import type { WebhookKeysService } from '../../services/webhook-keys.js'
+import type { GroupsService } from '../../services/groups.js'
 import { adminAuth, userAuth } from '../middleware/auth.js'
 import { buildRoutes, type RouteDefinition, type RouteMounts } from '../route.js'
 import type { SubscriptionsService } from '../../services/subscriptions.js'
@@ -26,6 +27,7 @@ import { chatActionRoutes } from './chat-actions.js'
 import { chatMediaRoutes } from './chat-media.js'
 import { chatDownloadRoutes } from './chat-download.js'
 import { chatRoutes } from './chat.js'
+import { groupRoutes } from './group.js'
 import { historyRoutes } from './history.js'
 import { sandboxRoutes } from './sandbox.js'
 import { sessionRoutes } from './session.js'
@@ -44,6 +46,7 @@ export interface RouteDeps {
   deliveries: DeliveriesService
   webhookKeys: WebhookKeysService
   eventStream: EventStreamService
+  groups: GroupsService
   /** Present only in `WA_MODE=sandbox`: the `/sandbox` routes do not exist in live mode. */
   sandbox: SandboxService | undefined
   /** The body parsers routes pick by name; each runs after the route's auth check. */
@@ -63,6 +66,7 @@ export const ROUTE_TABLE: Readonly<Record<string, ReadonlyArray<RouteDefinition>
   webhook: webhookRoutes,
   deliveries: deliveryRoutes,
   eventStream: eventStreamRoutes,
+  group: groupRoutes,
   sandbox: sandboxRoutes
 }
 
@@ -83,6 +87,7 @@ export function buildRouter (deps: RouteDeps): Router<AppState> {
   root.use(buildRoutes(webhookRoutes, deps, mounts).routes())
   root.use(buildRoutes(deliveryRoutes, deps, mounts).routes())
   root.use(buildRoutes(eventStreamRoutes, deps, mounts).routes())
+  root.use(buildRoutes(groupRoutes, deps, mounts).routes())
   if (deps.sandbox !== undefined) root.use(buildRoutes(sandboxRoutes, { sandbox: deps.sandbox }, mounts).routes())
   return root
 }
