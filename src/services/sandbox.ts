@@ -81,6 +81,8 @@ export class SandboxService {
     if (fields.To === undefined || fields.To === '') throw new ValidationError('missing To in Payload: a user id, a number or a JID')
     const target = this.resolveTarget(fields.To)
     const id = await lookup(async () => await runPhoneAction(sender, target, action, quote), 'send to a user id, a logged-in number or a group the phone is in')
+    // like WhatsApp's servers, the emulator has the message stored once the sender is told it was sent
+    this.sandbox.core.flush()
     return { Kind: kind, Id: id, To: target }
   }
 
