@@ -1,6 +1,6 @@
 import { jidNormalizedUser, proto, toNumber, type WAMessage } from '@whiskeysockets/baileys'
 import type { Json, WebhookEvent } from '../../events/catalogue.js'
-import { goMessageJson, goTimeSeconds, messageSource, sourceJson, ZERO_TIME, type AddressBook } from './source.js'
+import { goMessageJson, goTimeSeconds, messageSource, sourceJson, ZERO_TIME, type AddressBook, type MessageSource } from './source.js'
 
 /** What the session resolved before mapping a message. */
 export interface MessageContext {
@@ -109,6 +109,28 @@ export function messageSourceKey (chat: string, sender: string, id: string): str
   return `msg:${chat}|${sender}|${id}`
 }
 
+/** whatsmeow's `types.MessageInfo` (declaration order) for a message and its unwrapped content. */
+function messageInfo (m: WAMessage, source: MessageSource, u: Unwrapped | undefined): Record<string, Json> {
+  const t = m.messageTimestamp
+  const seconds = t === null || t === undefined ? 0 : toNumber(t)
+  return {
+    ...sourceJson(source),
+    ID: m.key.id ?? '',
+    ServerID: 0,
+    Type: u === undefined ? '' : stanzaType(u.message),
+    PushName: m.pushName ?? '',
+    Timestamp: goTimeSeconds(seconds),
+    Category: m.category ?? '',
+    Multicast: false,
+    MediaType: u === undefined ? '' : mediaType(u.message),
+    Edit: u === undefined ? '' : editAttr(u.message, source.Sender),
+    MsgBotInfo: { EditType: '', EditTargetID: '', EditSenderTimestampMS: ZERO_TIME },
+    MsgMetaInfo: { TargetID: '', TargetSender: '', TargetChat: '', DeprecatedLIDSession: null, ThreadMessageID: '', ThreadMessageSenderJID: '' },
+    VerifiedName: m.verifiedBizName != null && m.verifiedBizName !== '' ? { Certificate: null, Details: { verifiedName: m.verifiedBizName } } : null,
+    DeviceSentMeta: u?.deviceSent === undefined ? null : { DestinationJID: u.deviceSent.destinationJID, Phash: u.deviceSent.phash }
+  }
+}
+
 /**
  * A received (or sent-from-the-phone) message as wuzapi's `Message` webhook event: whatsmeow's
  * `events.Message` (Info, Message unwrapped, the wrapper flags, RawMessage as received) plus
@@ -122,24 +144,7 @@ export function messageEvent (m: WAMessage, ctx: MessageContext): WebhookEvent |
   if (source.Chat === '') return undefined
   const raw = m.message
   const u = unwrapRaw(raw)
-  const t = m.messageTimestamp
-  const seconds = t === null || t === undefined ? 0 : toNumber(t)
-  const info: Record<string, Json> = {
-    ...sourceJson(source),
-    ID: id,
-    ServerID: 0,
-    Type: stanzaType(u.message),
-    PushName: m.pushName ?? '',
-    Timestamp: goTimeSeconds(seconds),
-    Category: m.category ?? '',
-    Multicast: false,
-    MediaType: mediaType(u.message),
-    Edit: editAttr(u.message, source.Sender),
-    MsgBotInfo: { EditType: '', EditTargetID: '', EditSenderTimestampMS: ZERO_TIME },
-    MsgMetaInfo: { TargetID: '', TargetSender: '', TargetChat: '', DeprecatedLIDSession: null, ThreadMessageID: '', ThreadMessageSenderJID: '' },
-    VerifiedName: null,
-    DeviceSentMeta: u.deviceSent === undefined ? null : { DestinationJID: u.deviceSent.destinationJID, Phash: u.deviceSent.phash }
-  }
+  const info = messageInfo(m, source, u)
   const event: Record<string, Json> = {
     Info: info,
     Message: goMessageJson(u.message),
@@ -168,5 +173,26 @@ export function messageEvent (m: WAMessage, ctx: MessageContext): WebhookEvent |
     event,
     ...(Object.keys(extra).length > 0 ? { extra } : {}),
     sourceKey: messageSourceKey(source.Chat, source.Sender, id)
+  }
+}
+
+/** Baileys' stub text for a message WhatsApp delivered without content (`<unavailable>`): Baileys asks the phone for it. */
+const NO_MESSAGE_FOUND = 'Message absent from node'
+
+/**
+ * A message Baileys could not decrypt (its `CIPHERTEXT` stub: Baileys sends a retry receipt and the
+ * sender re-encrypts it) as wuzapi's `UndecryptableMessage` event: `{Info, IsUnavailable,
+ * UnavailableType, DecryptFailMode}`. Undefined for anything else.
+ */
+export function undecryptableEvent (m: WAMessage, book: AddressBook): WebhookEvent | undefined {
+  if (m.messageStubType !== proto.WebMessageInfo.StubType.CIPHERTEXT) return undefined
+  const id = m.key.id ?? ''
+  const source = messageSource(m.key, book)
+  if (id === '' || source.Chat === '') return undefined
+  const unavailable = m.messageStubParameters?.[0] === NO_MESSAGE_FOUND
+  return {
+    type: 'UndecryptableMessage',
+    event: { Info: messageInfo(m, source, undefined), IsUnavailable: unavailable, UnavailableType: '', DecryptFailMode: '' },
+    sourceKey: `undecryptable:${source.Chat}|${source.Sender}|${id}`
   }
 }

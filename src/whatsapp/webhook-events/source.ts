@@ -133,6 +133,56 @@ export function messageSource (key: SourceKey, book: AddressBook): MessageSource
   return source
 }
 
+/**
+ * whatsmeow's `parseMessageSource` for a raw stanza (`<receipt>`, `<chatstate>`, ...) from its
+ * attributes: `from`, `participant`, `recipient`, `addressing_mode` and the `*_pn`/`*_lid`
+ * alternates; an alternate the stanza does not carry comes from the address book.
+ */
+export function stanzaSource (attrs: Readonly<Record<string, string | undefined>>, book: AddressBook): MessageSource {
+  const from = attrs.from ?? ''
+  const fromUser = user(from)
+  const source: MessageSource = {
+    Chat: '',
+    Sender: '',
+    IsFromMe: false,
+    IsGroup: false,
+    AddressingMode: attrs.addressing_mode ?? '',
+    SenderAlt: '',
+    RecipientAlt: '',
+    BroadcastListOwner: '',
+    BroadcastRecipients: null
+  }
+  const mine = (jid: string): boolean => jid !== '' && (jid === book.ownPn || jid === book.ownLid)
+  if (isJidGroup(from) === true || isJidBroadcast(from) === true) {
+    source.IsGroup = true
+    source.Chat = from
+    source.Sender = user(attrs.participant)
+    const stanzaAlt = source.AddressingMode === 'lid' ? attrs.participant_pn : attrs.participant_lid
+    source.SenderAlt = altOf(source.Sender, user(stanzaAlt), book)
+    source.IsFromMe = mine(source.Sender)
+    if (isJidBroadcast(from) === true) source.BroadcastListOwner = user(attrs.recipient)
+    return source
+  }
+  if (isJidNewsletter(from) === true) {
+    source.Chat = from
+    source.Sender = from
+    return source
+  }
+  if (mine(fromUser)) {
+    source.IsFromMe = true
+    source.Sender = fromUser
+    source.Chat = attrs.recipient !== undefined && attrs.recipient !== '' ? user(attrs.recipient) : fromUser
+    const stanzaAlt = isLidUser(source.Chat) === true ? attrs.peer_recipient_pn : attrs.peer_recipient_lid
+    source.RecipientAlt = altOf(source.Chat, user(stanzaAlt), book)
+    return source
+  }
+  source.Chat = fromUser
+  source.Sender = fromUser
+  const stanzaAlt = isLidUser(fromUser) === true ? attrs.sender_pn : attrs.sender_lid
+  source.SenderAlt = altOf(fromUser, user(stanzaAlt), book)
+  return source
+}
+
 /** The source as a JSON object (for spreading into an event). */
 export function sourceJson (source: MessageSource): Record<string, Json> {
   return { ...source }
