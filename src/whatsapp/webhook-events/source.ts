@@ -123,9 +123,10 @@ export function messageSource (key: SourceKey, book: AddressBook): MessageSource
   if (lid) source.AddressingMode = 'lid'
   const keyAlt = user(key.remoteJidAlt)
   if (fromMe) {
+    const ours = keyAlt === book.ownPn || keyAlt === book.ownLid
     source.Sender = ownIn(lid, book)
-    source.SenderAlt = altOf(source.Sender, keyAlt, book)
-    source.RecipientAlt = altOf(chat, keyAlt, book)
+    source.SenderAlt = altOf(source.Sender, ours ? keyAlt : '', book)
+    source.RecipientAlt = altOf(chat, ours ? '' : keyAlt, book)
     return source
   }
   source.Sender = chat
