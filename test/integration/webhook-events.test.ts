@@ -2,8 +2,8 @@ import sharp from 'sharp'
 import type { WebhookEvent } from '../../src/events/catalogue.js'
 import type { VirtualPhone } from '../../src/sandbox/phones.js'
 import type { SessionEvent } from '../../src/whatsapp/types.js'
-import type { TestServer } from '../helpers/server.js'
-import { loginWithQr, recordSessionEvents, startSandboxServer, type SessionEventLog } from '../helpers/session.js'
+import { startTestServer, type TestServer } from '../helpers/server.js'
+import { loginWithQr, recordSessionEvents, startSandboxServer, waitForStatus, type SessionEventLog } from '../helpers/session.js'
 
 const USER_PHONE = '5491100008401'
 const USER_JID = `${USER_PHONE}@s.whatsapp.net`
@@ -164,5 +164,36 @@ describe('webhook events from a virtual phone', () => {
     await presence('paused', '')
     const last = log.events.map(webhookOf).filter(w => w?.type === 'ChatPresence').at(-1)
     expect(last?.event).toMatchObject({ Chat: phone.jid, Sender: phone.jid, IsFromMe: false, State: 'paused', Media: '' })
+  })
+})
+
+describe('poll votes after a restart', () => {
+  it('decrypts a vote on a poll sent before the server restarted (the poll is stored without a message history)', async () => {
+    const first = await startSandboxServer()
+    let second: TestServer | undefined
+    try {
+      const owner = await loginWithQr(first, '5491100008411')
+      const voter = first.sandbox!.createPhone('5491100008412', 'Carol')
+      const poll = await first.api('POST', '/chat/send/poll', { token: owner.token, json: { Phone: '5491100008412', Header: 'When?', Options: ['today', 'tomorrow'] } })
+      expect(poll.status).toBe(200)
+      const pollId: string = poll.body.data.Id
+      await voter.waitForMessage(m => m.id === pollId)
+      await first.stop({ keepData: true })
+
+      second = await startTestServer({ WA_MODE: 'sandbox' }, first.dataDir)
+      const events = recordSessionEvents(second, owner.id)
+      try {
+        await waitForStatus(second, owner.token, st => st.LoggedIn === true)
+        const vote = await second.api('POST', '/sandbox/phones/5491100008412/send', { admin: true, json: { To: owner.id, Vote: ['tomorrow'], Id: pollId } })
+        expect(vote.status).toBe(200)
+        const found = await events.waitFor(e => e.type === 'message' && e.message.id === vote.body.data.Id)
+        if (found.type !== 'message') throw new Error('not a message')
+        expect(found.webhook?.extra?.pollVote).toMatchObject({ pollCreationMsgID: pollId, selectedOptions: ['tomorrow'] })
+      } finally {
+        events.stop()
+      }
+    } finally {
+      await second?.stop()
+    }
   })
 })
