@@ -57,7 +57,7 @@ async function phoneSend (json: Record<string, unknown>): Promise<any> {
 }
 
 describe('webhook events from a virtual phone', () => {
-  it('emits a text as a Message event in wuzapi\'s shape, once, before the phone gets its delivery receipt', async () => {
+  it('emits a text as a Message event in wuzapi\'s shape, once, from the receipt hook (ahead of Baileys\' messages.upsert)', async () => {
     // the session emits a message from Baileys' hook before the delivery receipt, so before Baileys' own messages.upsert
     const order: string[] = []
     const sock = server.registry.find(user.id)?.socket
@@ -95,6 +95,15 @@ describe('webhook events from a virtual phone', () => {
     const count = (mid: string): number => log.events.filter(e => e.type === 'message' && e.message.id === mid).length
     expect(count(id)).toBe(1)
     expect(log.events.filter(e => { const w = webhookOf(e); return w?.type === 'Message' && (w.event as any).Info.ID === id }).length).toBe(1)
+  })
+
+  it('keeps a LID-addressed chat\'s LIDs in Chat and Sender, with the phone number in SenderAlt', async () => {
+    const ownLid = server.registry.find(user.id)?.socket?.user?.lid ?? ''
+    expect(ownLid).toMatch(/@lid$/)
+    const id = await phone.sendText(ownLid.replace(/:\d+@/, '@'), 'by lid')
+    const { event, sourceKey } = await messageEvent(id)
+    expect(event.Info).toMatchObject({ Chat: phone.lid, Sender: phone.lid, SenderAlt: phone.jid, AddressingMode: 'lid', IsFromMe: false })
+    expect(sourceKey).toBe(`msg:${phone.lid}|${phone.lid}|${id}`)
   })
 
   it('emits an image whose imageMessage posts straight back to /chat/downloadimage for the same bytes', async () => {
@@ -153,8 +162,10 @@ describe('webhook events from a virtual phone', () => {
   it('emits typing, recording and paused as ChatPresence with the exact state', async () => {
     const from = log.events.length
     const presence = async (state: string, media: string): Promise<void> => {
-      await webhook(w => w.type === 'ChatPresence' && log.events.indexOf(log.events.find(e => webhookOf(e) === w)!) >= from &&
-        (w.event as any).State === state && (w.event as any).Media === media)
+      await log.waitFor(e => {
+        const w = webhookOf(e)
+        return log.events.indexOf(e) >= from && w?.type === 'ChatPresence' && (w.event as any).State === state && (w.event as any).Media === media
+      })
     }
     await phoneSend({ Typing: 'composing' })
     await presence('composing', '')
@@ -164,6 +175,15 @@ describe('webhook events from a virtual phone', () => {
     await presence('paused', '')
     const last = log.events.map(webhookOf).filter(w => w?.type === 'ChatPresence').at(-1)
     expect(last?.event).toMatchObject({ Chat: phone.jid, Sender: phone.jid, IsFromMe: false, State: 'paused', Media: '' })
+  })
+
+  it('detaches its stanza listeners from a socket that ended', async () => {
+    const sock = server.registry.find(user.id)?.socket
+    if (sock === undefined) throw new Error('no live socket')
+    const counts = (): number[] => ['CB:receipt', 'CB:chatstate'].map(n => sock.ws.listenerCount(n))
+    const live = counts()
+    expect((await server.api('POST', '/session/disconnect', { token: user.token })).status).toBe(200)
+    expect(counts()).toEqual(live.map(n => n - 1))
   })
 })
 
