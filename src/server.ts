@@ -26,6 +26,7 @@ import { MessagingService } from './services/messaging.js'
 import { HistoryService } from './services/history.js'
 import { MessageActionsService } from './services/message-actions.js'
 import { MessagesRepo } from './db/repos/messages.js'
+import { PollsRepo } from './db/repos/polls.js'
 import { SessionsService } from './services/sessions.js'
 import { resolveTokenSecret } from './services/token-secret.js'
 import { UsersService } from './services/users.js'
@@ -142,7 +143,8 @@ async function start (config: Config, logger: Logger, life: Lifecycle): Promise<
       queryTimeoutMs: config.waQueryTimeoutMs,
       connectTimeoutMs: 20_000,
       extra: () => sandbox?.socketOptions() ?? {}
-    }
+    },
+    polls: new PollsRepo(db)
   }, { userExists: id => usersRepo.byId(id) !== undefined }), async r => { await r.closeAll() })
   persistSessionMarks(registry, usersRepo)
 

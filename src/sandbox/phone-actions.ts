@@ -22,6 +22,8 @@ export type PhoneAction =
   | { kind: 'reaction', id: string, emoji: string, fromMe: boolean, participant?: string }
   | { kind: 'edit', id: string, text: string }
   | { kind: 'revoke', id: string }
+  /** A vote in a poll the phone received (option names; none retracts). */
+  | { kind: 'vote', id: string, options: string[] }
   | { kind: 'read', ids: string[], participant?: string }
   | { kind: 'chatstate', state: 'composing' | 'paused' | 'recording' }
   | { kind: 'presence', type: 'available' | 'unavailable' }
@@ -37,7 +39,7 @@ function mediaContent (a: Extract<PhoneAction, { kind: 'media' }>): AnyMessageCo
   }
 }
 
-function content (to: string, a: Exclude<PhoneAction, { kind: 'read' | 'chatstate' | 'presence' }>): AnyMessageContent {
+function content (to: string, a: Exclude<PhoneAction, { kind: 'read' | 'chatstate' | 'presence' | 'vote' }>): AnyMessageContent {
   switch (a.kind) {
     case 'text': return { text: a.text }
     case 'media': return mediaContent(a)
@@ -65,6 +67,8 @@ export async function runPhoneAction (phone: VirtualPhone, to: string, action: P
     case 'presence':
       phone.setPresence(action.type)
       return ''
+    case 'vote':
+      return phone.sendVote(to, action.id, action.options)
   }
   const opts: PhoneSendOptions = quote === undefined
     ? {}

@@ -1,4 +1,5 @@
-import { generateMessageIDV2, generateWAMessageContent, getContentType, isJidGroup, proto } from '@whiskeysockets/baileys'
+import { createHash, randomBytes } from 'node:crypto'
+import { aesEncryptGCM, generateMessageIDV2, generateWAMessageContent, getContentType, hmacSign, isJidGroup, proto } from '@whiskeysockets/baileys'
 import type { AnyMessageContent, BinaryNode } from '@whiskeysockets/baileys'
 import pino from 'pino'
 import { unixNow } from './core.js'
@@ -202,6 +203,34 @@ export class VirtualPhone {
       const recipient = lid ? lidJid(target.acc) : pnJid(target.acc.pn)
       router.toAccount(me, { tag: 'message', attrs: { ...base, ...fromAttrs, recipient }, content: [plaintext] }, true, { pn: me.pn, device: 0 })
     }
+  }
+
+  /**
+   * Votes in a poll this phone received (`options` by name; none retracts the vote): an encrypted
+   * `pollUpdateMessage` as WhatsApp builds it (the inverse of Baileys' `decryptPollVote`), keyed
+   * with the poll's secret and the JIDs in the chat's addressing (LID in a LID chat).
+   */
+  sendVote (to: string, pollId: string, options: string[]): string {
+    const rec = this.acc.received.find(r => r.id === pollId)
+    const poll = rec?.message === undefined ? undefined : proto.Message.decode(rec.message)
+    const secret = poll?.messageContextInfo?.messageSecret
+    if (rec === undefined || secret == null || secret.length === 0) throw new SandboxError('unknown_target', `phone ${this.pn} received no poll ${pollId}`)
+    const lid = to.endsWith('@lid')
+    const creatorAcc = this.deps.core.resolve(rec.from)?.acc
+    const creator = lid && creatorAcc !== undefined ? lidJid(creatorAcc) : rec.from
+    const voter = lid ? this.lid : this.jid
+    const sign = Buffer.concat([Buffer.from(pollId), Buffer.from(creator), Buffer.from(voter), Buffer.from('Poll Vote'), new Uint8Array([1])])
+    const key = hmacSign(sign, hmacSign(secret, new Uint8Array(32), 'sha256'), 'sha256')
+    const iv = randomBytes(12)
+    const vote = proto.Message.PollVoteMessage.encode({ selectedOptions: options.map(o => createHash('sha256').update(o).digest()) }).finish()
+    const encPayload = aesEncryptGCM(vote, key, iv, Buffer.from(`${pollId}\u0000${voter}`))
+    return this.sendProto(to, {
+      pollUpdateMessage: {
+        pollCreationMessageKey: { remoteJid: to, fromMe: false, id: pollId, ...(isJidGroup(to) ? { participant: creator } : {}) },
+        vote: { encPayload, encIv: iv },
+        senderTimestampMs: Date.now()
+      }
+    })
   }
 
   /** Sends a receipt for messages in a chat: delivery (default), `read` or `played`. */

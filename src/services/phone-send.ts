@@ -34,12 +34,14 @@ export interface PhoneSendFields {
   Id?: string
   Participant?: string
   Read?: string[]
+  /** Option names voted for in the poll `Id` ([] retracts the vote). */
+  Vote?: string[]
   Typing?: 'composing' | 'paused' | 'recording'
   Presence?: 'available' | 'unavailable'
 }
 
 /** The field that names each kind, in the order the 400s list them. */
-const KINDS = ['Body', 'Image', 'Document', 'Audio', 'Video', 'Sticker', 'Location', 'Vcard', 'Poll', 'React', 'Edit', 'Revoke', 'Read', 'Typing', 'Presence'] as const
+const KINDS = ['Body', 'Image', 'Document', 'Audio', 'Video', 'Sticker', 'Location', 'Vcard', 'Poll', 'React', 'Edit', 'Revoke', 'Read', 'Vote', 'Typing', 'Presence'] as const
 type KindField = typeof KINDS[number]
 
 const MEDIA: Partial<Record<KindField, { kind: PhoneMediaKind, mimetype: string }>> = {
@@ -59,7 +61,7 @@ function given (fields: PhoneSendFields, kind: KindField): boolean {
 /** Which kind the request names: 400 when none or several. */
 export function phoneSendKind (fields: PhoneSendFields): KindField {
   const named = KINDS.filter(k => given(fields, k))
-  const all = 'Body, Image, Document, Audio, Video, Sticker, Latitude+Longitude, Vcard, Poll, React, Edit, Revoke, Read, Typing or Presence'
+  const all = 'Body, Image, Document, Audio, Video, Sticker, Latitude+Longitude, Vcard, Poll, React, Edit, Revoke, Read, Vote, Typing or Presence'
   if (named.length === 0) throw new ValidationError(`nothing to send: give one of ${all}`)
   if (named.length > 1) throw new ValidationError(`one kind per request: got ${named.join(' and ')}; send them one at a time`)
   return named[0] as KindField
@@ -132,6 +134,8 @@ export function phoneAction (fields: PhoneSendFields, kind: KindField): PhoneAct
     case 'Read':
       if ((fields.Read ?? []).length === 0) throw new ValidationError('invalid Read: list the ids of the messages read')
       return { kind: 'read', ids: fields.Read ?? [], ...(fields.Participant !== undefined ? { participant: fields.Participant } : {}) }
+    case 'Vote':
+      return { kind: 'vote', id: needId(fields, 'a vote'), options: fields.Vote ?? [] }
     case 'Typing':
       return { kind: 'chatstate', state: fields.Typing ?? 'composing' }
     default:
@@ -146,6 +150,6 @@ export function phoneQuote (fields: PhoneSendFields, kind: KindField): PhoneQuot
     if (info?.Participant !== undefined) throw new ValidationError('missing StanzaID in ContextInfo')
     return undefined
   }
-  if (['React', 'Edit', 'Revoke', 'Read', 'Typing', 'Presence'].includes(kind)) throw new ValidationError(`invalid ContextInfo: a ${kind} cannot quote a message`)
+  if (['React', 'Edit', 'Revoke', 'Read', 'Vote', 'Typing', 'Presence'].includes(kind)) throw new ValidationError(`invalid ContextInfo: a ${kind} cannot quote a message`)
   return { id: info.StanzaID, ...(info.Participant !== undefined ? { participant: info.Participant } : {}), ...(fields.QuotedText !== undefined ? { text: fields.QuotedText } : {}) }
 }

@@ -1,9 +1,10 @@
-import type { BaileysEventMap, GroupMetadata, WASocket } from '@whiskeysockets/baileys'
+import type { BaileysEventMap, BinaryNode, GroupMetadata, WAMessage, WASocket } from '@whiskeysockets/baileys'
 import type { Logger } from '../util/logger.js'
+import { resolveAddressBook } from './address-book.js'
 import { boomStatus } from './errors.js'
-import { toChatMessage } from './chat-message.js'
-import type { ChatMessage } from './types.js'
 import type { WebhookEvent } from '../events/catalogue.js'
+import { chatPresenceEvent, receiptEvent } from './webhook-events/receipts.js'
+import type { AddressBook } from './webhook-events/source.js'
 
 /** A `connection.update` in our terms. */
 export interface ConnectionUpdate {
@@ -23,21 +24,20 @@ export interface TapHandlers {
   groupsUpserted (groups: readonly GroupMetadata[]): void
   /** A group's settings or participants changed: its cached metadata is stale. */
   groupChanged (jid: string): void
-  /** Chat messages that arrived (live, from the offline queue, or sent from the user's phone), and Baileys' echoes of our own sends. */
-  messages (messages: readonly ChatMessage[]): void
+  /**
+   * A `messages.upsert` batch: messages that arrived (live, from the offline queue, or sent from the
+   * user's phone), undecryptable stubs, and Baileys' echoes of our own sends.
+   */
+  messages (sock: WASocket, messages: readonly WAMessage[]): void
   /** A webhook event mapped from the batch (receipts, presence, calls, groups, history, ...). */
   webhook (event: WebhookEvent): void
 }
 
-/** The chat messages of a `messages.upsert`. */
-function chatMessages (upsert: BaileysEventMap['messages.upsert'], ownJid: string): ChatMessage[] {
-  const out: ChatMessage[] = []
-  for (const m of upsert.messages) {
-    const message = toChatMessage(m, ownJid)
-    if (message !== undefined) out.push(message)
-  }
-  return out
-}
+/** Raw stanzas mapped straight to webhook events (Baileys' own events lose what wuzapi sends). */
+const STANZAS: ReadonlyArray<[string, (node: BinaryNode, book: AddressBook) => WebhookEvent | undefined]> = [
+  ['CB:receipt', receiptEvent],
+  ['CB:chatstate', chatPresenceEvent]
+]
 
 function connectionUpdate (u: BaileysEventMap['connection.update']): ConnectionUpdate {
   const out: ConnectionUpdate = {}
@@ -71,16 +71,29 @@ export function tapSocket (sock: WASocket, handlers: TapHandlers, logger: Logger
       const connection = batch['connection.update']
       if (connection !== undefined) handlers.connection(connectionUpdate(connection))
       const upsert = batch['messages.upsert']
-      if (upsert !== undefined) {
-        const messages = chatMessages(upsert, sock.user?.id ?? '')
-        if (messages.length > 0) handlers.messages(messages)
-      }
+      if (upsert !== undefined && upsert.messages.length > 0) handlers.messages(sock, upsert.messages)
     } catch (err) {
       logger.error({ err }, 'session event handler failed')
     }
   })
+  // Receipts and chat states, read from the raw stanzas: in the order they came, each once its
+  // LID/phone pairs are looked up.
+  let stanzas: Promise<void> = Promise.resolve()
+  const listeners = STANZAS.map(([name, map]) => {
+    const listener = (node: BinaryNode): void => {
+      const { from, participant, recipient } = node.attrs
+      stanzas = stanzas.then(async () => {
+        const book = await resolveAddressBook(sock, [from, participant, recipient])
+        const event = map(node, book)
+        if (attached && event !== undefined) handlers.webhook(event)
+      }).catch(err => { logger.error({ err, tag: node.tag }, 'could not map a stanza to a webhook event') })
+    }
+    sock.ws.on(name, listener)
+    return [name, listener] as const
+  })
   return () => {
     attached = false
     detach()
+    for (const [name, listener] of listeners) sock.ws.off(name, listener)
   }
 }

@@ -1,4 +1,4 @@
-import { generateMessageIDV2, type AnyMessageContent, type BinaryNode, type MiscMessageGenerationOptions, type proto, type WASocket } from '@whiskeysockets/baileys'
+import { generateMessageIDV2, jidNormalizedUser, type AnyMessageContent, type BinaryNode, type MiscMessageGenerationOptions, type proto, type WASocket } from '@whiskeysockets/baileys'
 import type { WaAuthRepo } from '../db/repos/wa-auth.js'
 import type { Logger } from '../util/logger.js'
 import { useSqliteAuthState, type SqliteAuthState } from './auth-state.js'
@@ -6,6 +6,7 @@ import { ChatOps } from './chat-ops.js'
 import { SessionConnection } from './connection.js'
 import { GroupMetadataCache } from './group-cache.js'
 import { GroupOps } from './group-ops.js'
+import { InboundMessages } from './inbound.js'
 import { Messenger, type SentMessage } from './messenger.js'
 import { SendError } from './errors.js'
 import { messageToJson } from './message-json.js'
@@ -14,6 +15,7 @@ import { SentMessages } from './sent-messages.js'
 import { createSocket, type SocketSettings } from './socket-factory.js'
 import { TtlCache } from './ttl-cache.js'
 import { SOCKET_UP, type SessionEvent, type SessionSnapshot, type SessionState } from './types.js'
+import { pollRecord, type PollStore } from './webhook-events/poll-vote.js'
 
 export type { SentMessage } from './messenger.js'
 
@@ -25,6 +27,8 @@ export interface SessionEnv {
   logger: Logger
   auth: WaAuthRepo
   socket: SocketSettings
+  /** The polls sessions sent and received, kept so votes on them can be decrypted after a restart. */
+  polls: PollStore
 }
 
 /** What a session tells its owner (the registry). */
@@ -52,6 +56,7 @@ export class UserSession {
    * buffer merges the ack's status update into the echo.
    */
   private readonly ownSends = new TtlCache(OWN_SEND_TTL_MS)
+  private readonly polls: PollStore
 
   constructor (readonly userId: string, env: SessionEnv, owner: SessionOwner) {
     const logger = env.logger.child({ userId })
@@ -59,23 +64,27 @@ export class UserSession {
     const sent = new SentMessages(env.auth, userId)
     const groups = new GroupMetadataCache(logger)
     const retryCache = new TtlCache(RETRY_COUNTER_TTL_MS)
+    this.polls = env.polls
+    const inbound = new InboundMessages(userId, {
+      polls: env.polls,
+      emit: event => { owner.emit(event) },
+      ownSend: id => this.ownSends.get(id) !== undefined,
+      logger
+    })
     this.messenger = new Messenger(sent, env.socket.queryTimeoutMs)
     this.connection = new SessionConnection(this.auth, {
       makeSocket: () => createSocket(env.socket, {
         auth: this.auth.state,
         retryCache,
         getMessage: id => sent.find(id),
-        groupMetadata: async jid => await groups.get(jid, this.connection.socket)
+        groupMetadata: async jid => await groups.get(jid, this.connection.socket),
+        beforeMessageReceipt: async (sock, msg) => { await inbound.beforeReceipt(sock, msg) }
       }),
       tap: {
         groupsUpserted: g => { groups.upsert(g) },
         groupChanged: jid => { groups.invalidate(jid) },
         webhook: event => { owner.emit({ type: 'webhook', event }) },
-        messages: list => {
-          for (const message of list) {
-            if (!(message.fromMe && this.ownSends.get(message.id) !== undefined)) owner.emit({ type: 'message', message, webhook: undefined })
-          }
-        }
+        messages: (sock, list) => { inbound.upserted(sock, list) }
       },
       emit: event => { owner.emit(event) },
       reconnectDue: () => { owner.reconnectDue() },
@@ -125,6 +134,8 @@ export class UserSession {
     const sent = 'proto' in built
       ? await this.relay(jid, built.proto, built.nodes, opts.id)
       : await this.send(jid, built.content, { ...built.options, ...(opts.id !== undefined ? { messageId: opts.id } : {}) })
+    const poll = pollRecord(jidNormalizedUser(sent.message.key?.remoteJid ?? jid), sent.id, this.jid, sent.message.message)
+    if (poll !== undefined) this.polls.save(this.userId, poll)
     return { id: sent.id, timestamp: sent.timestamp, message: messageToJson(sent.message.message) }
   }
 

@@ -1,4 +1,4 @@
-import makeWASocket, { Browsers, makeCacheableSignalKeyStore, type AuthenticationState, type CacheStore, type GroupMetadata, type proto, type UserFacingSocketConfig, type WASocket } from '@whiskeysockets/baileys'
+import makeWASocket, { Browsers, makeCacheableSignalKeyStore, type AuthenticationState, type CacheStore, type GroupMetadata, type proto, type UserFacingSocketConfig, type WAMessage, type WASocket } from '@whiskeysockets/baileys'
 import type { BaileysLogger } from './baileys-logger.js'
 import { TtlCache } from './ttl-cache.js'
 
@@ -23,6 +23,12 @@ export interface SocketParts {
   retryCache: CacheStore
   getMessage: (id: string | null | undefined) => proto.IMessage | undefined
   groupMetadata: (jid: string) => Promise<GroupMetadata | undefined>
+  /**
+   * Called with each decrypted message before its delivery receipt leaves (our Baileys patch): the
+   * session commits the message's events here, so a crash before the receipt makes WhatsApp
+   * redeliver it instead of losing it. A throw nacks the message.
+   */
+  beforeMessageReceipt: (sock: WASocket, msg: WAMessage) => Promise<void>
 }
 
 /**
@@ -30,7 +36,7 @@ export interface SocketParts {
  * defaults each run an interval timer per socket that nothing stops when the socket ends.
  */
 export function createSocket (settings: SocketSettings, parts: SocketParts): WASocket {
-  return makeWASocket({
+  const sock: WASocket = makeWASocket({
     auth: { creds: parts.auth.creds, keys: makeCacheableSignalKeyStore(parts.auth.keys, settings.logger, new TtlCache(FIVE_MINUTES)) },
     logger: settings.logger,
     browser: Browsers.macOS('Chrome'),
@@ -44,6 +50,8 @@ export function createSocket (settings: SocketSettings, parts: SocketParts): WAS
     connectTimeoutMs: settings.connectTimeoutMs,
     getMessage: async key => parts.getMessage(key.id),
     cachedGroupMetadata: parts.groupMetadata,
+    beforeMessageReceipt: async msg => { await parts.beforeMessageReceipt(sock, msg) },
     ...settings.extra()
   })
+  return sock
 }

@@ -41,6 +41,7 @@ export const phoneSendSchema = z.object({
   Id: text(LIMITS.id).optional(),
   Participant: text(LIMITS.phone).optional(),
   Read: z.array(text(LIMITS.id).min(1, 'must not be empty')).max(1024, 'must have at most 1024 entries').optional(),
+  Vote: z.array(text(255)).max(12, 'must have at most 12 entries (WhatsApp\'s limit)').optional(),
   Typing: z.string().pipe(z.enum(['composing', 'paused', 'recording'], { error: 'must be composing, paused or recording' })).optional(),
   Presence: z.string().pipe(z.enum(['available', 'unavailable'], { error: 'must be available or unavailable' })).optional()
 })
