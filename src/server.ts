@@ -25,6 +25,10 @@ import { MessagingService } from './services/messaging.js'
 import { HistoryService } from './services/history.js'
 import { MessageActionsService } from './services/message-actions.js'
 import { MessagesRepo } from './db/repos/messages.js'
+import { ContactsRepo } from './db/repos/contacts.js'
+import { ContactsService } from './services/contacts.js'
+import { UserDirectoryService } from './services/user-directory.js'
+import { ProxyService } from './services/proxy.js'
 import { SessionsService } from './services/sessions.js'
 import { resolveTokenSecret } from './services/token-secret.js'
 import { UsersService } from './services/users.js'
@@ -99,8 +103,10 @@ async function start (config: Config, logger: Logger, life: Lifecycle): Promise<
       logger: new BaileysLogger(logger.child({ module: 'baileys' }, { level: config.baileysLogLevel })),
       queryTimeoutMs: config.waQueryTimeoutMs,
       connectTimeoutMs: 20_000,
-      extra: () => sandbox?.socketOptions() ?? {}
-    }
+      extra: () => sandbox?.socketOptions() ?? {},
+      ...(sandbox !== undefined ? { trustedCa: sandbox.mediaCa } : {})
+    },
+    proxyFor: id => usersRepo.byId(id)?.proxy_url ?? ''
   }, { userExists: id => usersRepo.byId(id) !== undefined }), async r => { await r.closeAll() })
   persistSessionMarks(registry, usersRepo)
 
@@ -138,9 +144,13 @@ async function start (config: Config, logger: Logger, life: Lifecycle): Promise<
   history.listen()
   messaging.onSent(history)
   const messageActions = new MessageActionsService(messaging, history)
+  const contacts = new ContactsService(new ContactsRepo(db), registry)
+  contacts.listen()
+  const userDirectory = new UserDirectoryService(messaging, contacts)
+  const proxy = new ProxyService(usersRepo, registry)
   const sandboxService = sandbox === undefined ? undefined : new SandboxService(sandbox, registry, usersRepo)
   const upload = { tempDir: config.mediaTempDir, maxFileBytes: largestLimit(config.mediaLimits) }
-  const app = createApp({ logger, bodyLimitBytes: config.bodyLimitBytes, upload, auth, users, health, subscriptions, sessions, messaging, mediaMessages, downloads, history, messageActions, sandbox: sandboxService })
+  const app = createApp({ logger, bodyLimitBytes: config.bodyLimitBytes, upload, auth, users, health, subscriptions, sessions, messaging, mediaMessages, downloads, history, messageActions, userDirectory, contacts, proxy, sandbox: sandboxService })
 
   const http = await life.add('http', async () => await listen(app, config.port, config.host), async l => { await l.close(config.shutdownTimeoutMs) })
   logger.info({ url: http.url, dataDir: config.dataDir, waMode: config.waMode }, 'server listening')

@@ -2,7 +2,8 @@ import type { BaileysEventMap, GroupMetadata, WASocket } from '@whiskeysockets/b
 import type { Logger } from '../util/logger.js'
 import { boomStatus } from './errors.js'
 import { toChatMessage } from './chat-message.js'
-import type { ChatMessage } from './types.js'
+import { toContactInfos } from './contacts.js'
+import type { ChatMessage, ContactInfo } from './types.js'
 import type { WebhookEvent } from '../events/catalogue.js'
 
 /** A `connection.update` in our terms. */
@@ -27,6 +28,8 @@ export interface TapHandlers {
   messages (messages: readonly ChatMessage[]): void
   /** A webhook event mapped from the batch (receipts, presence, calls, groups, history, ...). */
   webhook (event: WebhookEvent): void
+  /** Contacts told about by the history sync, the address book or push names. */
+  contacts?: (contacts: ContactInfo[]) => void
 }
 
 /** The chat messages of a `messages.upsert`. */
@@ -70,6 +73,9 @@ export function tapSocket (sock: WASocket, handlers: TapHandlers, logger: Logger
       if (participants !== undefined) handlers.groupChanged(participants.id)
       const connection = batch['connection.update']
       if (connection !== undefined) handlers.connection(connectionUpdate(connection))
+      const told = [...batch['messaging-history.set']?.contacts ?? [], ...batch['contacts.upsert'] ?? [], ...batch['contacts.update'] ?? []]
+      const contacts = told.length > 0 ? toContactInfos(told) : []
+      if (contacts.length > 0) handlers.contacts?.(contacts)
       const upsert = batch['messages.upsert']
       if (upsert !== undefined) {
         const messages = chatMessages(upsert, sock.user?.id ?? '')

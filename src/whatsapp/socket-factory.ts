@@ -1,4 +1,5 @@
 import makeWASocket, { Browsers, makeCacheableSignalKeyStore, type AuthenticationState, type CacheStore, type GroupMetadata, type proto, type UserFacingSocketConfig, type WASocket } from '@whiskeysockets/baileys'
+import type { ProxyAgents } from '../net/proxy.js'
 import type { BaileysLogger } from './baileys-logger.js'
 import { TtlCache } from './ttl-cache.js'
 
@@ -14,6 +15,8 @@ export interface SocketSettings {
   connectTimeoutMs: number
   /** Extra socket options: the sandbox's URL and agents in sandbox mode, nothing in live mode. */
   extra: () => Partial<UserFacingSocketConfig>
+  /** A certificate proxied connections trust besides the system's (the sandbox's media host). */
+  trustedCa?: string
 }
 
 /** What one session hands to each of its sockets. */
@@ -23,6 +26,18 @@ export interface SocketParts {
   retryCache: CacheStore
   getMessage: (id: string | null | undefined) => proto.IMessage | undefined
   groupMetadata: (jid: string) => Promise<GroupMetadata | undefined>
+  /** The user's proxy: the WebSocket, media uploads and Baileys' fetches (media downloads) go through it. */
+  proxy?: ProxyAgents
+}
+
+/** The socket options that send a socket's traffic through a proxy. */
+function viaProxy (proxy: ProxyAgents, extra: Partial<UserFacingSocketConfig>): Partial<UserFacingSocketConfig> {
+  const url = String(extra.waWebSocketUrl ?? 'wss://web.whatsapp.com/ws/chat')
+  return {
+    agent: (url.startsWith('ws:') ? proxy.http : proxy.https) as UserFacingSocketConfig['agent'],
+    fetchAgent: proxy.https,
+    options: { ...extra.options, dispatcher: proxy.dispatcher } as unknown as RequestInit
+  }
 }
 
 /**
@@ -30,6 +45,7 @@ export interface SocketParts {
  * defaults each run an interval timer per socket that nothing stops when the socket ends.
  */
 export function createSocket (settings: SocketSettings, parts: SocketParts): WASocket {
+  const extra = settings.extra()
   return makeWASocket({
     auth: { creds: parts.auth.creds, keys: makeCacheableSignalKeyStore(parts.auth.keys, settings.logger, new TtlCache(FIVE_MINUTES)) },
     logger: settings.logger,
@@ -44,6 +60,7 @@ export function createSocket (settings: SocketSettings, parts: SocketParts): WAS
     connectTimeoutMs: settings.connectTimeoutMs,
     getMessage: async key => parts.getMessage(key.id),
     cachedGroupMetadata: parts.groupMetadata,
-    ...settings.extra()
+    ...extra,
+    ...(parts.proxy !== undefined ? viaProxy(parts.proxy, extra) : {})
   })
 }

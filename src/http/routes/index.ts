@@ -10,6 +10,9 @@ import type { MessagingService } from '../../services/messaging.js'
 import type { HistoryService } from '../../services/history.js'
 import type { MessageActionsService } from '../../services/message-actions.js'
 import type { SessionsService } from '../../services/sessions.js'
+import type { ContactsService } from '../../services/contacts.js'
+import type { UserDirectoryService } from '../../services/user-directory.js'
+import type { ProxyService } from '../../services/proxy.js'
 import { adminAuth, userAuth } from '../middleware/auth.js'
 import { buildRoutes, type RouteDefinition, type RouteMounts } from '../route.js'
 import type { SubscriptionsService } from '../../services/subscriptions.js'
@@ -24,6 +27,8 @@ import { chatRoutes } from './chat.js'
 import { historyRoutes } from './history.js'
 import { sandboxRoutes } from './sandbox.js'
 import { sessionRoutes } from './session.js'
+import { userRoutes } from './user.js'
+import { proxyRoutes } from './proxy.js'
 
 export interface RouteDeps {
   auth: AuthService
@@ -36,6 +41,9 @@ export interface RouteDeps {
   downloads: DownloadsService
   history: HistoryService
   messageActions: MessageActionsService
+  userDirectory: UserDirectoryService
+  contacts: ContactsService
+  proxy: ProxyService
   /** Present only in `WA_MODE=sandbox`: the `/sandbox` routes do not exist in live mode. */
   sandbox: SandboxService | undefined
   /** The body parsers routes pick by name; each runs after the route's auth check. */
@@ -53,6 +61,8 @@ export const ROUTE_TABLE: Readonly<Record<string, ReadonlyArray<RouteDefinition>
   chatDownload: chatDownloadRoutes,
   history: historyRoutes,
   webhook: webhookRoutes,
+  user: userRoutes,
+  proxy: proxyRoutes,
   sandbox: sandboxRoutes
 }
 
@@ -71,6 +81,8 @@ export function buildRouter (deps: RouteDeps): Router<AppState> {
   root.use(buildRoutes(chatDownloadRoutes, deps, mounts).routes())
   root.use(buildRoutes(historyRoutes, deps, mounts).routes())
   root.use(buildRoutes(webhookRoutes, deps, mounts).routes())
+  root.use(buildRoutes(userRoutes, deps, mounts).routes())
+  root.use(buildRoutes(proxyRoutes, deps, mounts).routes())
   if (deps.sandbox !== undefined) root.use(buildRoutes(sandboxRoutes, { sandbox: deps.sandbox }, mounts).routes())
   return root
 }
