@@ -33,11 +33,21 @@ const PRIVACY_SETTERS = {
 export type PrivacyCategory = keyof typeof PRIVACY_SETTERS
 export const PRIVACY_CATEGORIES = Object.keys(PRIVACY_SETTERS) as PrivacyCategory[]
 
+/**
+ * An IQ error from WhatsApp (`<error code="404" text="item-not-found"/>`) comes out of Baileys as a
+ * Boom 500 with the code in `data`: the code is what tells "none" (404) from "hidden" (401).
+ */
+function iqErrorCode (err: unknown): number | undefined {
+  const boom = err as { output?: { statusCode?: unknown }, data?: unknown } | null | undefined
+  return boom?.output?.statusCode === 500 && typeof boom.data === 'number' && boom.data >= 400 && boom.data < 600 ? boom.data : undefined
+}
+
 async function call<T> (fn: () => Promise<T>): Promise<T> {
   try {
     return await fn()
   } catch (err) {
-    throw fromBaileys(err)
+    const code = iqErrorCode(err)
+    throw code !== undefined ? new WhatsAppError((err as Error).message, code) : fromBaileys(err)
   }
 }
 
