@@ -67,6 +67,8 @@ async function readAnswer (socket: Socket, done: (data: Buffer) => number | unde
     socket.on('data', onData)
     socket.once('error', onError)
     socket.once('close', onClose)
+    // the previous answer paused the socket (so bytes after it wait, unshifted, for the next reader)
+    socket.resume()
   })
 }
 
