@@ -1,4 +1,5 @@
 import sharp from 'sharp'
+import { fetch as undiciFetch } from 'undici'
 import type { VirtualPhone } from '../../src/sandbox/phones.js'
 import { createUser, type TestServer } from '../helpers/server.js'
 import { loginWithQr, startSandboxServer } from '../helpers/session.js'
@@ -106,7 +107,7 @@ describe('POST /user/avatar', () => {
     const res = await post('/user/avatar', { Phone: PEER, Preview: true })
     expect(res.status).toBe(200)
     expect(res.body.data).toEqual({ url: expect.stringMatching(/^https:\/\//), id: expect.any(String), type: 'preview', direct_path: expect.stringMatching(/^\/pp\//), hash: null })
-    const image = await fetch(res.body.data.url, { dispatcher: server.sandbox!.downloadDispatcher } as RequestInit)
+    const image = await undiciFetch(res.body.data.url, { dispatcher: server.sandbox!.downloadDispatcher })
     expect(Buffer.from(await image.arrayBuffer()).equals(jpeg)).toBe(true)
   })
 
