@@ -93,6 +93,10 @@ export class VirtualPhone {
     this.deps.core.touchAccount(this.pn)
   }
 
+  get hasPicture (): boolean {
+    return this.acc.picture !== undefined
+  }
+
   /** Sets the profile picture (JPEG bytes), or removes it with undefined. */
   setPicture (jpeg: Buffer | undefined): void {
     if (jpeg === undefined) delete this.acc.picture

@@ -216,3 +216,23 @@ describe('presence', () => {
     expect(bad.body).toMatchObject({ code: 400, error: 'invalid type "sleepy": use available or unavailable' })
   })
 })
+
+describe('POST /sandbox/phones: a virtual phone\'s profile', () => {
+  it('sets the about text and the picture others read with /user/info and /user/avatar', async () => {
+    const jpeg = await sharp({ create: { width: 16, height: 16, channels: 3, background: '#884411' } }).jpeg().toBuffer()
+    const res = await server.api('POST', '/sandbox/phones', { admin: true, json: { Phone: '5491100009004', PushName: 'Dora', About: 'At the gym', Picture: `data:image/jpeg;base64,${jpeg.toString('base64')}` } })
+    expect(res.body.data).toMatchObject({ Phone: '5491100009004', PushName: 'Dora', About: 'At the gym', HasPicture: true })
+    const info = (await post('/user/info', { Phone: ['5491100009004'] })).body.data.Users['5491100009004@s.whatsapp.net']
+    expect(info).toMatchObject({ Status: 'At the gym', PictureID: expect.stringMatching(/^\d+$/) })
+    const cleared = await server.api('POST', '/sandbox/phones', { admin: true, json: { Phone: '5491100009004', About: '', Picture: '' } })
+    expect(cleared.body.data).toMatchObject({ About: '', HasPicture: false })
+    expect((await post('/user/avatar', { Phone: '5491100009004' })).status).toBe(404)
+  })
+
+  it('refuses a picture that is not a JPEG data URL', async () => {
+    const png = await sharp({ create: { width: 4, height: 4, channels: 3, background: '#fff' } }).png().toBuffer()
+    const res = await server.api('POST', '/sandbox/phones', { admin: true, json: { Phone: '5491100009005', Picture: `data:image/png;base64,${png.toString('base64')}` } })
+    expect(res.body).toMatchObject({ code: 400, error: 'invalid Picture: the image must be in JPEG format' })
+    expect((await server.api('POST', '/sandbox/phones', { admin: true, json: { Phone: '5491100009005', Picture: 'hello' } })).body.error).toMatch(/^invalid Picture: must be a data URL/)
+  })
+})
