@@ -27,6 +27,10 @@ import { HistoryService } from './services/history.js'
 import { MessageActionsService } from './services/message-actions.js'
 import { MessagesRepo } from './db/repos/messages.js'
 import { PollsRepo } from './db/repos/polls.js'
+import { ContactsRepo } from './db/repos/contacts.js'
+import { ContactsService } from './services/contacts.js'
+import { UserDirectoryService } from './services/user-directory.js'
+import { ProxyService } from './services/proxy.js'
 import { SessionsService } from './services/sessions.js'
 import { resolveTokenSecret } from './services/token-secret.js'
 import { UsersService } from './services/users.js'
@@ -142,9 +146,11 @@ async function start (config: Config, logger: Logger, life: Lifecycle): Promise<
       logger: new BaileysLogger(logger.child({ module: 'baileys' }, { level: config.baileysLogLevel })),
       queryTimeoutMs: config.waQueryTimeoutMs,
       connectTimeoutMs: 20_000,
-      extra: () => sandbox?.socketOptions() ?? {}
+      extra: () => sandbox?.socketOptions() ?? {},
+      ...(sandbox !== undefined ? { trustedCa: sandbox.mediaCa } : {})
     },
-    polls: new PollsRepo(db)
+    polls: new PollsRepo(db),
+    proxyFor: id => usersRepo.byId(id)?.proxy_url ?? ''
   }, { userExists: id => usersRepo.byId(id) !== undefined }), async r => { await r.closeAll() })
   persistSessionMarks(registry, usersRepo)
 
@@ -185,9 +191,13 @@ async function start (config: Config, logger: Logger, life: Lifecycle): Promise<
   messaging.onSent(history)
   const messageActions = new MessageActionsService(messaging, history)
   const groups = new GroupsService(messaging, intake)
+  const contacts = new ContactsService(new ContactsRepo(db), registry)
+  contacts.listen()
+  const userDirectory = new UserDirectoryService(messaging, contacts)
+  const proxy = new ProxyService(usersRepo, registry)
   const sandboxService = sandbox === undefined ? undefined : new SandboxService(sandbox, registry, usersRepo)
   const upload = { tempDir: config.mediaTempDir, maxFileBytes: largestLimit(config.mediaLimits) }
-  const app = createApp({ logger, bodyLimitBytes: config.bodyLimitBytes, upload, auth, users, health, subscriptions, sessions, messaging, mediaMessages, downloads, history, messageActions, groups, sandbox: sandboxService, ...webhooks })
+  const app = createApp({ logger, bodyLimitBytes: config.bodyLimitBytes, upload, auth, users, health, subscriptions, sessions, messaging, mediaMessages, downloads, history, messageActions, groups, userDirectory, contacts, proxy, sandbox: sandboxService, ...webhooks })
 
   const http = await life.add('http', async () => await listen(app, config.port, config.host), async l => { await l.close(config.shutdownTimeoutMs) })
   // stopped before the listener, so open event streams do not hold its close back

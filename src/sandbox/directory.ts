@@ -9,6 +9,7 @@ import {
 } from '@whiskeysockets/baileys'
 import type { AuthenticationCreds, BinaryNode } from '@whiskeysockets/baileys'
 import type { SandboxCore } from './core.js'
+import { hiddenFrom } from './privacy.js'
 import { refillPreKeys } from './phone-crypto.js'
 import type { AccountRecord, DeviceRecord } from './state.js'
 
@@ -123,7 +124,7 @@ export function handleEncryptIq (core: SandboxCore, pn: string, device: number, 
 }
 
 /** Answers a usync query (devices, contact, lid, status, disappearing mode...). */
-export function handleUsync (core: SandboxCore, iq: BinaryNode): BinaryNode[] {
+export function handleUsync (core: SandboxCore, iq: BinaryNode, viewer?: string): BinaryNode[] {
   const usync = getBinaryNodeChild(iq, 'usync')
   const query = getBinaryNodeChild(usync, 'query')
   const protocols = Array.isArray(query?.content) ? query.content.map(n => n.tag) : []
@@ -142,7 +143,9 @@ export function handleUsync (core: SandboxCore, iq: BinaryNode): BinaryNode[] {
       else if (p === 'devices') content.push(devicesNode(acc))
       else if (p === 'lid' && acc && jidDecode(jid)?.server !== 'lid') content.push({ tag: 'lid', attrs: { val: lidJid(acc) } })
       else if (p === 'status' && acc) {
-        content.push({ tag: 'status', attrs: { t: '0' }, content: acc.status ? Buffer.from(acc.status) : undefined })
+        // hidden by privacy: WhatsApp answers the status with code 401 and no text
+        if (hiddenFrom(acc, 'status', viewer)) content.push({ tag: 'status', attrs: { code: '401' } })
+        else content.push({ tag: 'status', attrs: { t: '0' }, content: acc.status ? Buffer.from(acc.status) : undefined })
       } else if (p === 'disappearing_mode') content.push({ tag: 'disappearing_mode', attrs: { duration: '0', t: '0' } })
     }
     out.push({ tag: 'user', attrs: { jid: acc && phone ? pnJid(acc.pn) : jid }, content })

@@ -4,6 +4,7 @@ import type { SandboxCore } from './core.js'
 import { handleEncryptIq, handleUsync, nodeText, pnJid } from './directory.js'
 import type { EdgeConnection } from './edge-server.js'
 import type { Pairing } from './pairing.js'
+import { hiddenFrom } from './privacy.js'
 
 /** An IQ answer: result children, or an error code. */
 export type IqAnswer = BinaryNode[] | undefined | { error: number; text: string }
@@ -40,7 +41,7 @@ export function baseIqHandlers (core: SandboxCore, pairing: Pairing): Record<str
   const me = (conn: EdgeConnection) => (conn.pn ? core.account(conn.pn) : undefined)
   return {
     encrypt: (conn, iq) => (conn.pn !== undefined ? handleEncryptIq(core, conn.pn, conn.device ?? 0, iq) : undefined),
-    usync: (_c, iq) => handleUsync(core, iq),
+    usync: (conn, iq) => handleUsync(core, iq, conn.pn),
     md: (conn, iq) => {
       const link = pairing.handleLinkCode(conn, iq)
       if (link) return link
@@ -59,13 +60,26 @@ export function baseIqHandlers (core: SandboxCore, pairing: Pairing): Record<str
         content: [{ tag: 'host', attrs: { hostname: core.config.mediaHost, maxContentLengthBytes: '104857600' } }]
       }
     ],
-    privacy: (_c, iq) => {
-      if (iq.attrs.type !== 'get' || !getBinaryNodeChild(iq, 'privacy')) return undefined
+    privacy: (conn, iq) => {
+      const privacy = getBinaryNodeChild(iq, 'privacy')
+      if (!privacy) return undefined
+      const acc = me(conn)
+      if (iq.attrs.type === 'set') {
+        if (!acc) return undefined
+        for (const c of getBinaryNodeChildren(privacy, 'category')) {
+          const { name, value } = c.attrs
+          if (!name || !value || !(name in PRIVACY)) return { error: 400, text: 'bad-request' }
+          acc.privacy = { ...acc.privacy, [name]: value }
+        }
+        core.touchAccount(acc.pn)
+        return undefined
+      }
+      const settings = { ...PRIVACY, ...acc?.privacy }
       return [
         {
           tag: 'privacy',
           attrs: {},
-          content: Object.entries(PRIVACY).map(([name, value]) => ({ tag: 'category', attrs: { name, value } }))
+          content: Object.entries(settings).map(([name, value]) => ({ tag: 'category', attrs: { name, value } }))
         }
       ]
     },
@@ -91,6 +105,7 @@ export function baseIqHandlers (core: SandboxCore, pairing: Pairing): Record<str
       const target = core.resolve(iq.attrs.target)
       const pic = target?.acc.picture
       if (!target || !pic) return { error: 404, text: 'item-not-found' }
+      if (conn.pn !== target.acc.pn && hiddenFrom(target.acc, 'profile', conn.pn)) return { error: 401, text: 'not-authorized' }
       const path = `/pp/${target.acc.pn}/${pic.id}`
       return [
         { tag: 'picture', attrs: { id: pic.id, type: 'image', url: `https://${core.config.mediaHost}${path}`, direct_path: path } }
@@ -102,13 +117,14 @@ export function baseIqHandlers (core: SandboxCore, pairing: Pairing): Record<str
       if (iq.attrs.type === 'get') {
         return [{ tag: 'list', attrs: {}, content: acc.blocklist.map(jid => ({ tag: 'item', attrs: { jid } })) }]
       }
+      // Baileys names the user by LID (`jid`), with the phone JID (`pn_jid`) only when blocking
       const item = getBinaryNodeChild(iq, 'item')
-      const jid = item?.attrs.pn_jid ?? item?.attrs.jid
-      if (jid) {
-        acc.blocklist = acc.blocklist.filter(j => j !== jid)
-        if (item?.attrs.action === 'block') acc.blocklist.push(jid)
-        core.touchAccount(acc.pn)
-      }
+      const target = core.resolve(item?.attrs.pn_jid ?? item?.attrs.jid)
+      if (!target) return { error: 404, text: 'item-not-found' }
+      const jid = pnJid(target.acc.pn)
+      acc.blocklist = acc.blocklist.filter(j => j !== jid)
+      if (item?.attrs.action === 'block') acc.blocklist.push(jid)
+      core.touchAccount(acc.pn)
       return undefined
     },
     abt: () => [{ tag: 'props', attrs: { protocol: '1', hash: 'sandbox' }, content: [] }],

@@ -84,6 +84,38 @@ export class VirtualPhone {
     this.deps.core.touchAccount(this.pn)
   }
 
+  /** The profile's "about" text, as others read it with a status query. */
+  get about (): string {
+    return this.acc.status
+  }
+
+  set about (text: string) {
+    this.acc.status = text
+    this.deps.core.touchAccount(this.pn)
+  }
+
+  get hasPicture (): boolean {
+    return this.acc.picture !== undefined
+  }
+
+  /** Sets the profile picture (JPEG bytes), or removes it with undefined. */
+  setPicture (jpeg: Buffer | undefined): void {
+    if (jpeg === undefined) delete this.acc.picture
+    else this.acc.picture = { id: String(Date.now()), data: jpeg }
+    this.deps.core.touchAccount(this.pn)
+  }
+
+  /** Sets a privacy category (`profile`, `status`, `last`, ...) to `all`, `contacts` or `none`. */
+  setPrivacy (category: string, value: string): void {
+    this.acc.privacy = { ...this.acc.privacy, [category]: value }
+    this.deps.core.touchAccount(this.pn)
+  }
+
+  /** The phone JIDs this phone blocked. */
+  get blocklist (): string[] {
+    return [...this.acc.blocklist]
+  }
+
   /** Everything this phone received so far, decoded. */
   received (): PhoneMessage[] {
     return this.acc.received.map(r => ({ ...r, message: r.message ? proto.Message.decode(r.message) : undefined }))

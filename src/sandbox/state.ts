@@ -64,6 +64,8 @@ export interface AccountRecord {
   devices: Record<string, DeviceRecord>;
   phone: PhoneSecrets;
   blocklist: string[];
+  /** Privacy categories changed from WhatsApp's default (`all`), e.g. `{ profile: 'none' }`. */
+  privacy?: Record<string, string>;
   picture?: { id: string; data: Buffer };
   received: ReceivedRecord[];
   receipts: ReceiptRecord[];

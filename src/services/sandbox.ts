@@ -4,6 +4,7 @@ import type { UsersRepo } from '../db/repos/users.js'
 import { NotFoundError, SessionStateError, ValidationError } from '../errors.js'
 import { messageToJson } from '../whatsapp/message-json.js'
 import type { SessionRegistry } from '../whatsapp/session-registry.js'
+import { dataUrlHeader, decodeBase64 } from '../media/data-url.js'
 import { phoneAction, phoneQuote, phoneSendKind, type PhoneSendFields } from './phone-send.js'
 
 /** The faults `/sandbox/fault` can trigger, by the name the API uses. */
@@ -17,6 +18,15 @@ export const FAULTS: ReadonlyMap<string, FaultKind> = new Map<string, FaultKind>
   ['ack-withhold', 'ack-withhold'],
   ['ack-normal', 'ack-normal']
 ])
+
+/** The JPEG bytes of a `Picture` data URL (WhatsApp profile pictures are JPEGs). */
+function jpegOf (value: string): Buffer {
+  const header = dataUrlHeader(value)
+  const data = header.ok ? decodeBase64(value, header.payloadStart) : undefined
+  if (data === undefined || !data.ok) throw new ValidationError('invalid Picture: must be a data URL of a JPEG (data:image/jpeg;base64,...)')
+  if (data.data.length < 3 || data.data[0] !== 0xff || data.data[1] !== 0xd8 || data.data[2] !== 0xff) throw new ValidationError('invalid Picture: the image must be in JPEG format')
+  return data.data
+}
 
 function digits (phone: string): string {
   const d = phone.replace(/^\+/, '').replace(/@.*$/, '')
@@ -60,9 +70,12 @@ export class SandboxService {
     return { jid: paired.jid, lid: paired.lid }
   }
 
-  createPhone (phone: string, pushName: string | undefined): Record<string, unknown> {
+  createPhone (phone: string, pushName: string | undefined, profile: { about?: string | undefined, picture?: string | undefined } = {}): Record<string, unknown> {
+    const picture = profile.picture === undefined || profile.picture === '' ? undefined : jpegOf(profile.picture)
     const p = this.sandbox.createPhone(digits(phone), pushName)
-    return { Phone: p.pn, JID: p.jid, LID: p.lid, PushName: p.pushName }
+    if (profile.about !== undefined) p.about = profile.about
+    if (profile.picture !== undefined) p.setPicture(picture)
+    return { Phone: p.pn, JID: p.jid, LID: p.lid, PushName: p.pushName, About: p.about, HasPicture: p.hasPicture }
   }
 
   /**

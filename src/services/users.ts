@@ -2,6 +2,7 @@ import type { UserChanges, UserRow, UsersRepo } from '../db/repos/users.js'
 import { ConflictError, NotFoundError, ValidationError } from '../errors.js'
 import { newToken, newUserId } from '../util/ids.js'
 import type { AuthService } from './auth.js'
+import { checkProxyUrl } from './proxy.js'
 import type { SessionPort } from './session-port.js'
 import type { SubscriptionsService } from './subscriptions.js'
 
@@ -45,6 +46,12 @@ function tokenHint (token: string): string {
   return token.length < TOKEN_HINT_MIN_LENGTH ? '' : token.slice(-4)
 }
 
+/** wuzapi's `proxyConfig`: the URL when enabled ('' otherwise), checked as `/session/proxy` checks it. */
+function proxyUrl (config: UserInput['proxyConfig']): string {
+  const url = config?.enabled === true ? config.proxyURL?.trim() ?? '' : ''
+  return url === '' ? '' : checkProxyUrl(url)
+}
+
 function checkToken (token: string): void {
   if (token.length < 8) throw new ValidationError('token must be at least 8 characters long')
   if (/\s/.test(token)) throw new ValidationError('token must not contain spaces')
@@ -74,7 +81,7 @@ export class UsersService {
       webhook: subscription.webhook ?? '',
       events: subscription.events ?? '',
       expiration: input.expiration ?? 0,
-      proxy_url: input.proxyConfig?.enabled === true ? input.proxyConfig.proxyURL ?? '' : '',
+      proxy_url: proxyUrl(input.proxyConfig),
       history: input.history ?? 0
     }
     if (this.auth.tokenOwner(token) !== undefined) throw new ConflictError('user with this token already exists')
@@ -99,7 +106,7 @@ export class UsersService {
     if (input.name !== undefined && input.name.trim() !== '') changes.name = input.name.trim()
     if (input.expiration !== undefined) changes.expiration = input.expiration
     if (input.history !== undefined) changes.history = input.history
-    if (input.proxyConfig !== undefined) changes.proxy_url = input.proxyConfig.enabled === true ? input.proxyConfig.proxyURL ?? '' : ''
+    if (input.proxyConfig !== undefined) changes.proxy_url = proxyUrl(input.proxyConfig)
     const token = input.token?.trim()
     if (token !== undefined && token !== '') {
       checkToken(token)

@@ -2,6 +2,8 @@ import type { BaileysEventMap, BinaryNode, GroupMetadata, WAMessage, WASocket } 
 import type { Logger } from '../util/logger.js'
 import { resolveAddressBook } from './address-book.js'
 import { boomStatus } from './errors.js'
+import { toContactInfos } from './contacts.js'
+import type { ContactInfo } from './types.js'
 import type { WebhookEvent } from '../events/catalogue.js'
 import { chatPresenceEvent, receiptEvent } from './webhook-events/receipts.js'
 import type { AddressBook } from './webhook-events/source.js'
@@ -31,6 +33,8 @@ export interface TapHandlers {
   messages (sock: WASocket, messages: readonly WAMessage[]): void
   /** A webhook event mapped from the batch (receipts, presence, calls, groups, history, ...). */
   webhook (event: WebhookEvent): void
+  /** Contacts told about by the history sync, the address book or push names. */
+  contacts?: (contacts: ContactInfo[]) => void
 }
 
 /** Raw stanzas mapped straight to webhook events (Baileys' own events lose what wuzapi sends). */
@@ -70,6 +74,9 @@ export function tapSocket (sock: WASocket, handlers: TapHandlers, logger: Logger
       if (participants !== undefined) handlers.groupChanged(participants.id)
       const connection = batch['connection.update']
       if (connection !== undefined) handlers.connection(connectionUpdate(connection))
+      const told = [...batch['messaging-history.set']?.contacts ?? [], ...batch['contacts.upsert'] ?? [], ...batch['contacts.update'] ?? []]
+      const contacts = told.length > 0 ? toContactInfos(told) : []
+      if (contacts.length > 0) handlers.contacts?.(contacts)
       const upsert = batch['messages.upsert']
       if (upsert !== undefined && upsert.messages.length > 0) handlers.messages(sock, upsert.messages)
     } catch (err) {

@@ -1,5 +1,6 @@
 import { generateMessageIDV2, jidNormalizedUser, type AnyMessageContent, type BinaryNode, type MiscMessageGenerationOptions, type proto, type WASocket } from '@whiskeysockets/baileys'
 import type { WaAuthRepo } from '../db/repos/wa-auth.js'
+import { parseProxyUrl, proxyAgents, type ProxyAgents } from '../net/proxy.js'
 import type { Logger } from '../util/logger.js'
 import { useSqliteAuthState, type SqliteAuthState } from './auth-state.js'
 import { ChatOps } from './chat-ops.js'
@@ -14,6 +15,7 @@ import { toContent, type OutgoingMessage } from './outgoing.js'
 import { SentMessages } from './sent-messages.js'
 import { createSocket, type SocketSettings } from './socket-factory.js'
 import { TtlCache } from './ttl-cache.js'
+import { UserOps } from './user-ops.js'
 import { SOCKET_UP, type SessionEvent, type SessionSnapshot, type SessionState } from './types.js'
 import { pollRecord, type PollStore } from './webhook-events/poll-vote.js'
 
@@ -29,6 +31,8 @@ export interface SessionEnv {
   socket: SocketSettings
   /** The polls sessions sent and received, kept so votes on them can be decrypted after a restart. */
   polls: PollStore
+  /** The user's proxy URL ('' for none), read at each socket's start. */
+  proxyFor?: (userId: string) => string
 }
 
 /** What a session tells its owner (the registry). */
@@ -57,6 +61,8 @@ export class UserSession {
    */
   private readonly ownSends = new TtlCache(OWN_SEND_TTL_MS)
   private readonly polls: PollStore
+  /** The agents of the user's proxy, kept while its URL stays the same. */
+  private proxied: { url: string, agents: ProxyAgents } | undefined
 
   constructor (readonly userId: string, env: SessionEnv, owner: SessionOwner) {
     const logger = env.logger.child({ userId })
@@ -74,6 +80,7 @@ export class UserSession {
     this.messenger = new Messenger(sent, env.socket.queryTimeoutMs)
     this.connection = new SessionConnection(this.auth, {
       makeSocket: () => createSocket(env.socket, {
+        proxy: this.proxyAgents(env.proxyFor?.(userId) ?? '', env.socket.trustedCa),
         auth: this.auth.state,
         retryCache,
         getMessage: id => sent.find(id),
@@ -84,6 +91,7 @@ export class UserSession {
         groupsUpserted: g => { groups.upsert(g) },
         groupChanged: jid => { groups.invalidate(jid) },
         webhook: event => { owner.emit({ type: 'webhook', event }) },
+        contacts: contacts => { owner.emit({ type: 'contacts', contacts }) },
         messages: (sock, list) => { inbound.upserted(sock, list) }
       },
       emit: event => { owner.emit(event) },
@@ -119,9 +127,21 @@ export class UserSession {
 
   start (): void { this.connection.start() }
   resume (): void { this.connection.resume() }
-  async disconnect (): Promise<void> { await this.connection.disconnect() }
-  async stop (): Promise<void> { await this.connection.stop() }
-  async logout (): Promise<void> { await this.connection.logout() }
+  async disconnect (): Promise<void> {
+    await this.connection.disconnect()
+    await this.closeProxy()
+  }
+
+  async stop (): Promise<void> {
+    await this.connection.stop()
+    await this.closeProxy()
+  }
+
+  async logout (): Promise<void> {
+    await this.connection.logout()
+    await this.closeProxy()
+  }
+
   async requestPairingCode (phone: string): Promise<string> { return await this.connection.requestPairingCode(phone) }
 
   async waitFor (check: (s: SessionState) => boolean, timeoutMs: number): Promise<boolean> {
@@ -153,11 +173,33 @@ export class UserSession {
     return new GroupOps(sock)
   }
 
+  /** User lookups and account settings on the logged-in socket; `not_connected` (a `SendError`) without one. */
+  users (): UserOps {
+    const sock = this.connection.socket
+    if (sock === undefined) throw new SendError(`not connected: the session is ${this.state}`, 'not_connected', { state: this.state })
+    return new UserOps(sock)
+  }
+
   /** Sends Baileys content and resolves on the server's ack; rejects with a `SendError` (see {@link Messenger.send}). */
   async send (jid: string, content: AnyMessageContent, options?: MiscMessageGenerationOptions): Promise<SentMessage> {
     const messageId = options?.messageId ?? generateMessageIDV2(this.connection.socket?.user?.id)
     this.ownSends.set(messageId, true)
     return await this.messenger.send(this.connection.socket, this.connection.state, jid, content, { ...options, messageId })
+  }
+
+  /** The proxy agents for `url` ('' = none); a changed URL replaces (and closes) the old ones. */
+  private proxyAgents (url: string, ca: string | undefined): ProxyAgents | undefined {
+    if (this.proxied?.url === url) return this.proxied.agents
+    const old = this.proxied
+    this.proxied = url === '' ? undefined : { url, agents: proxyAgents(parseProxyUrl(url), ca) }
+    old?.agents.close().catch(() => {})
+    return this.proxied?.agents
+  }
+
+  private async closeProxy (): Promise<void> {
+    const old = this.proxied
+    this.proxied = undefined
+    await old?.agents.close()
   }
 
   private async relay (jid: string, message: proto.IMessage, nodes: BinaryNode[], id: string | undefined): Promise<SentMessage> {

@@ -1,4 +1,5 @@
 import makeWASocket, { Browsers, makeCacheableSignalKeyStore, type AuthenticationState, type CacheStore, type GroupMetadata, type proto, type UserFacingSocketConfig, type WAMessage, type WASocket } from '@whiskeysockets/baileys'
+import type { ProxyAgents } from '../net/proxy.js'
 import type { BaileysLogger } from './baileys-logger.js'
 import { TtlCache } from './ttl-cache.js'
 
@@ -14,6 +15,8 @@ export interface SocketSettings {
   connectTimeoutMs: number
   /** Extra socket options: the sandbox's URL and agents in sandbox mode, nothing in live mode. */
   extra: () => Partial<UserFacingSocketConfig>
+  /** A certificate proxied connections trust besides the system's (the sandbox's media host). */
+  trustedCa?: string
 }
 
 /** What one session hands to each of its sockets. */
@@ -29,6 +32,18 @@ export interface SocketParts {
    * redeliver it instead of losing it. A throw nacks the message.
    */
   beforeMessageReceipt: (sock: WASocket, msg: WAMessage) => Promise<void>
+  /** The user's proxy: the WebSocket, media uploads and Baileys' fetches (media downloads) go through it. */
+  proxy?: ProxyAgents
+}
+
+/** The socket options that send a socket's traffic through a proxy. */
+function viaProxy (proxy: ProxyAgents, extra: Partial<UserFacingSocketConfig>): Partial<UserFacingSocketConfig> {
+  const url = String(extra.waWebSocketUrl ?? 'wss://web.whatsapp.com/ws/chat')
+  return {
+    agent: (url.startsWith('ws:') ? proxy.http : proxy.https) as UserFacingSocketConfig['agent'],
+    fetchAgent: proxy.https,
+    options: { ...extra.options, dispatcher: proxy.dispatcher } as unknown as RequestInit
+  }
 }
 
 /**
@@ -36,6 +51,7 @@ export interface SocketParts {
  * defaults each run an interval timer per socket that nothing stops when the socket ends.
  */
 export function createSocket (settings: SocketSettings, parts: SocketParts): WASocket {
+  const extra = settings.extra()
   const sock: WASocket = makeWASocket({
     auth: { creds: parts.auth.creds, keys: makeCacheableSignalKeyStore(parts.auth.keys, settings.logger, new TtlCache(FIVE_MINUTES)) },
     logger: settings.logger,
@@ -51,7 +67,8 @@ export function createSocket (settings: SocketSettings, parts: SocketParts): WAS
     getMessage: async key => parts.getMessage(key.id),
     cachedGroupMetadata: parts.groupMetadata,
     beforeMessageReceipt: async msg => { await parts.beforeMessageReceipt(sock, msg) },
-    ...settings.extra()
+    ...extra,
+    ...(parts.proxy !== undefined ? viaProxy(parts.proxy, extra) : {})
   })
   return sock
 }

@@ -54,6 +54,19 @@ export type SessionEvent =
   | { type: 'message', message: ChatMessage, webhook: WebhookEvent | undefined }
   /** Any other webhook event (receipts, presence, calls, groups, history sync, ...), already in wuzapi's shape. */
   | { type: 'webhook', event: WebhookEvent }
+  /** What the history sync, the address book or a message's push name told about contacts. */
+  | { type: 'contacts', contacts: ContactInfo[] }
+
+/** What one source tells about a contact ('' or absent: not told). */
+export interface ContactInfo {
+  /** The phone JID when known, else the `@lid`. */
+  jid: string
+  lid?: string
+  firstName?: string
+  fullName?: string
+  pushName?: string
+  businessName?: string
+}
 
 /** wuzapi's `message_type` names, plus `edit` and `poll_vote`. */
 export type ChatMessageType =

@@ -14,6 +14,9 @@ import type { DeliveriesService } from '../../services/deliveries.js'
 import type { EventStreamService } from '../../services/event-stream.js'
 import type { WebhookKeysService } from '../../services/webhook-keys.js'
 import type { GroupsService } from '../../services/groups.js'
+import type { ContactsService } from '../../services/contacts.js'
+import type { UserDirectoryService } from '../../services/user-directory.js'
+import type { ProxyService } from '../../services/proxy.js'
 import { adminAuth, userAuth } from '../middleware/auth.js'
 import { buildRoutes, type RouteDefinition, type RouteMounts } from '../route.js'
 import type { SubscriptionsService } from '../../services/subscriptions.js'
@@ -31,6 +34,8 @@ import { groupRoutes } from './group.js'
 import { historyRoutes } from './history.js'
 import { sandboxRoutes } from './sandbox.js'
 import { sessionRoutes } from './session.js'
+import { userRoutes } from './user.js'
+import { proxyRoutes } from './proxy.js'
 
 export interface RouteDeps {
   auth: AuthService
@@ -47,6 +52,9 @@ export interface RouteDeps {
   webhookKeys: WebhookKeysService
   eventStream: EventStreamService
   groups: GroupsService
+  userDirectory: UserDirectoryService
+  contacts: ContactsService
+  proxy: ProxyService
   /** Present only in `WA_MODE=sandbox`: the `/sandbox` routes do not exist in live mode. */
   sandbox: SandboxService | undefined
   /** The body parsers routes pick by name; each runs after the route's auth check. */
@@ -67,6 +75,8 @@ export const ROUTE_TABLE: Readonly<Record<string, ReadonlyArray<RouteDefinition>
   deliveries: deliveryRoutes,
   eventStream: eventStreamRoutes,
   group: groupRoutes,
+  user: userRoutes,
+  proxy: proxyRoutes,
   sandbox: sandboxRoutes
 }
 
@@ -88,6 +98,8 @@ export function buildRouter (deps: RouteDeps): Router<AppState> {
   root.use(buildRoutes(deliveryRoutes, deps, mounts).routes())
   root.use(buildRoutes(eventStreamRoutes, deps, mounts).routes())
   root.use(buildRoutes(groupRoutes, deps, mounts).routes())
+  root.use(buildRoutes(userRoutes, deps, mounts).routes())
+  root.use(buildRoutes(proxyRoutes, deps, mounts).routes())
   if (deps.sandbox !== undefined) root.use(buildRoutes(sandboxRoutes, { sandbox: deps.sandbox }, mounts).routes())
   return root
 }

@@ -32,11 +32,11 @@ export const sandboxRoutes = [
   route({
     method: 'POST',
     path: '/sandbox/phones',
-    summary: 'Create a virtual phone',
+    summary: 'Create a virtual phone (or change its push name, about text and profile picture)',
     auth: 'admin',
     body: createPhoneSchema,
     response: phoneResponse,
-    handler: ({ deps, body }) => deps.sandbox.createPhone(body.Phone, body.PushName)
+    handler: ({ deps, body }) => deps.sandbox.createPhone(body.Phone, body.PushName, { about: body.About, picture: body.Picture })
   }),
   route({
     method: 'POST',

@@ -6,7 +6,14 @@ const phone = text(LIMITS.phone).min(1)
 
 export const scanSchema = z.object({ UserID: id, Phone: phone })
 export const pairSchema = z.object({ Code: id, Phone: phone.optional() })
-export const createPhoneSchema = z.object({ Phone: phone, PushName: text(LIMITS.name).optional() })
+export const createPhoneSchema = z.object({
+  Phone: phone,
+  PushName: text(LIMITS.name).optional(),
+  /** The profile's "about" text ('' clears it). */
+  About: text(139).optional(),
+  /** A JPEG data URL for the profile picture ('' removes it). */
+  Picture: z.string().max(2_000_000, 'must be at most 2000000 characters').optional()
+})
 /** Base64 media (a data URL or bare base64); the HTTP body limit bounds its size. */
 const media = z.string().min(1, 'must not be empty')
 
@@ -49,7 +56,7 @@ export const faultSchema = z.object({ UserID: id, Kind: id })
 
 export const scanResponse = z.object({ jid: z.string(), lid: z.string(), state: z.string() })
 export const pairResponse = z.object({ jid: z.string(), lid: z.string() })
-export const phoneResponse = z.object({ Phone: z.string(), JID: z.string(), LID: z.string(), PushName: z.string() })
+export const phoneResponse = z.object({ Phone: z.string(), JID: z.string(), LID: z.string(), PushName: z.string(), About: z.string(), HasPicture: z.boolean() })
 /** `Id` is the message sent ('' for receipts, chat state and presence); `To` the chat ('' for presence). */
 export const phoneSendResponse = z.object({ Kind: z.string(), Id: z.string(), To: z.string() })
 export const receivedResponse = z.object({
