@@ -120,8 +120,8 @@ export class DirStore implements SandboxStore {
     for (const r of this.db.prepare('SELECT id, data FROM groups').all() as Array<{ id: string; data: string }>) {
       world.groups[r.id] = fromJson(r.data)
     }
-    for (const r of this.db.prepare('SELECT device, node FROM queue ORDER BY seq').all() as Array<{ device: string; node: Buffer }>) {
-      (world.queues[r.device] ??= []).push({ node: r.node })
+    for (const r of this.db.prepare('SELECT seq, device, node FROM queue ORDER BY seq').all() as Array<{ seq: number; device: string; node: Buffer }>) {
+      (world.queues[r.device] ??= []).push({ seq: r.seq, node: r.node })
     }
     for (const r of this.db.prepare('SELECT path, size, media_type FROM media').all() as Array<{ path: string; size: number; media_type: string }>) {
       world.media[r.path] = { size: r.size, mediaType: r.media_type }
@@ -174,7 +174,8 @@ export class DirStore implements SandboxStore {
         else s.delGroup.run(id)
       }
       for (const q of c.queue) {
-        if (q.op === 'push') s.push.run(q.device, put(q.node))
+        if (q.op === 'push') s.push.run(q.seq, q.device, put(q.node))
+        else if (q.op === 'release') s.release.run(q.seq)
         else s.drain.run(q.device)
       }
       for (const path of c.media) {
@@ -222,7 +223,8 @@ function prepare (db: BetterSqlite3.Database) {
     trimReceipts: db.prepare('DELETE FROM receipts WHERE pn = ? AND seq <= (SELECT seq FROM receipts WHERE pn = ? ORDER BY seq DESC LIMIT 1 OFFSET ?)'),
     putGroup: db.prepare('INSERT OR REPLACE INTO groups (id, data) VALUES (?, ?)'),
     delGroup: db.prepare('DELETE FROM groups WHERE id = ?'),
-    push: db.prepare('INSERT INTO queue (device, node) VALUES (?, ?)'),
+    push: db.prepare('INSERT OR REPLACE INTO queue (seq, device, node) VALUES (?, ?, ?)'),
+    release: db.prepare('DELETE FROM queue WHERE seq = ?'),
     drain: db.prepare('DELETE FROM queue WHERE device = ?'),
     putMedia: db.prepare('INSERT OR REPLACE INTO media (path, size, media_type) VALUES (?, ?, ?)'),
     delMedia: db.prepare('DELETE FROM media WHERE path = ?')
@@ -244,8 +246,9 @@ function everything (world: WorldState): WorldChanges {
     for (const rec of acc.receipts) c.receipts.push([acc.pn, rec])
   }
   for (const id of Object.keys(world.groups)) c.groups.add(id)
+  let seq = 0
   for (const [device, items] of Object.entries(world.queues)) {
-    for (const it of items) c.queue.push({ op: 'push', device, node: Buffer.from(it.node) })
+    for (const it of items) c.queue.push({ op: 'push', device, seq: ++seq, node: Buffer.from(it.node) })
   }
   for (const path of Object.keys(world.media)) c.media.add(path)
   return c

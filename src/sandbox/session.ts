@@ -12,8 +12,8 @@ export const WELCOME_PN = '15550100000'
 
 /**
  * Logs a companion in: checks its noise key, replaces an older connection of the same device
- * (440 conflict), sends `<success>`, the offline queue, `<ib><offline>` and, on the first login
- * after pairing, the history sync.
+ * (440 conflict), sends `<success>`, every stanza the device has not acknowledged yet (marked
+ * offline, in delivery order), `<ib><offline>` and, on the first login after pairing, the history sync.
  */
 export async function login (core: SandboxCore, conn: EdgeConnection, payload: proto.ClientPayload): Promise<void> {
   const pn = String(payload.username)
@@ -38,13 +38,13 @@ export async function login (core: SandboxCore, conn: EdgeConnection, payload: p
     tag: 'success',
     attrs: { t: String(unixNow()), lid: lidJid(acc, device), props: '1', abprops: '1', location: 'sandbox', creation: String(dev.createdAt) }
   })
-  const queued = await core.drainQueue(pn, device)
+  const queued = core.unacked(pn, device)
   for (const node of queued) conn.send({ ...node, attrs: { ...node.attrs, offline: '1' } })
   conn.send({ tag: 'ib', attrs: { from: S_WHATSAPP_NET }, content: [{ tag: 'offline', attrs: { count: String(queued.length) } }] })
   if (!dev.historySent) {
     dev.historySent = true
     core.touchDevice(pn, device)
-    if (core.config.historySync) conn.send(historySyncStanza(core, acc))
+    if (core.config.historySync) core.deliver(pn, device, historySyncStanza(core, acc))
   }
 }
 

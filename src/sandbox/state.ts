@@ -93,9 +93,11 @@ export interface GroupRecord {
   members: GroupMember[];
 }
 
-/** A stanza waiting for an offline device. */
+/** A stanza kept for a companion device until the device acknowledges it. */
 export interface QueuedStanza {
-  /** encodeBinaryNode output without the leading flag byte handling (base64 JSON friendly). */
+  /** Position in delivery order (ascending across the whole world; the store's row id). */
+  seq: number;
+  /** encodeBinaryNode output. */
   node: Buffer;
 }
 
@@ -106,7 +108,7 @@ export interface WorldState {
   /** lid user → pn user */
   lids: Record<string, string>;
   groups: Record<string, GroupRecord>;
-  /** device jid (PN form, `user:dev@s.whatsapp.net`) → queued stanzas */
+  /** device jid (PN form, `user:dev@s.whatsapp.net`) → stanzas not yet acknowledged by the device, in delivery order */
   queues: Record<string, QueuedStanza[]>;
   /** media path → metadata (blobs live in the store) */
   media: Record<string, { size: number; mediaType: string }>;
