@@ -17,6 +17,7 @@ export const ERROR_REASONS = [
   'method_not_allowed',
   'conflict',
   'not_connected',
+  'not_synced',
   'payload_too_large',
   'unsupported_media_type',
   'unsupported_encoding',

@@ -20,6 +20,8 @@ export interface DeviceRecord {
   platform?: string;
   /** Whether the first-login history sync has been delivered. */
   historySent?: boolean;
+  /** Whether the phone has shared its app-state sync key with this companion. */
+  appStateKeyShared?: boolean;
   createdAt: number;
 }
 
@@ -65,6 +67,8 @@ export interface AccountRecord {
   phone: PhoneSecrets;
   blocklist: string[];
   picture?: { id: string; data: Buffer };
+  /** The app-state sync key the phone shares with its companions (made when the first one links). */
+  appStateKey?: { id: Buffer; data: Buffer; t: number };
   received: ReceivedRecord[];
   receipts: ReceiptRecord[];
 }
