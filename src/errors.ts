@@ -35,7 +35,8 @@ export const ERROR_REASONS = [
   'no_pairing_request',
   'no_qr_client',
   'invalid_qr',
-  'pairing_aborted'
+  'pairing_aborted',
+  'unknown_media'
 ] as const
 
 export type ErrorReason = typeof ERROR_REASONS[number]

@@ -20,6 +20,7 @@ CREATE TABLE IF NOT EXISTS groups (id TEXT PRIMARY KEY, data TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS queue (seq INTEGER PRIMARY KEY AUTOINCREMENT, device TEXT NOT NULL, node BLOB NOT NULL);
 CREATE INDEX IF NOT EXISTS queue_device ON queue (device, seq);
 CREATE TABLE IF NOT EXISTS media (path TEXT PRIMARY KEY, size INTEGER NOT NULL, media_type TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS expired_media (path TEXT PRIMARY KEY);
 `
 
 const toJson = (v: unknown): string => JSON.stringify(v, BufferJSON.replacer)
@@ -126,6 +127,10 @@ export class DirStore implements SandboxStore {
     for (const r of this.db.prepare('SELECT path, size, media_type FROM media').all() as Array<{ path: string; size: number; media_type: string }>) {
       world.media[r.path] = { size: r.size, mediaType: r.media_type }
     }
+    for (const r of this.db.prepare('SELECT path FROM expired_media').all() as Array<{ path: string }>) {
+      const m = world.media[r.path]
+      if (m) m.expired = true
+    }
     return world
   }
 
@@ -183,7 +188,12 @@ export class DirStore implements SandboxStore {
         if (m) {
           rows++
           s.putMedia.run(path, m.size, m.mediaType)
-        } else s.delMedia.run(path)
+          if (m.expired) s.expireMedia.run(path)
+          else s.unexpireMedia.run(path)
+        } else {
+          s.delMedia.run(path)
+          s.unexpireMedia.run(path)
+        }
       }
     })()
     this.stats.commits++
@@ -227,7 +237,9 @@ function prepare (db: BetterSqlite3.Database) {
     release: db.prepare('DELETE FROM queue WHERE seq = ?'),
     drain: db.prepare('DELETE FROM queue WHERE device = ?'),
     putMedia: db.prepare('INSERT OR REPLACE INTO media (path, size, media_type) VALUES (?, ?, ?)'),
-    delMedia: db.prepare('DELETE FROM media WHERE path = ?')
+    delMedia: db.prepare('DELETE FROM media WHERE path = ?'),
+    expireMedia: db.prepare('INSERT OR IGNORE INTO expired_media (path) VALUES (?)'),
+    unexpireMedia: db.prepare('DELETE FROM expired_media WHERE path = ?')
   }
 }
 

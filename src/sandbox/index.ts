@@ -12,6 +12,7 @@ import { Groups } from './groups.js'
 import { baseIqHandlers, dispatchIq } from './iq-handlers.js'
 import type { IqHandler } from './iq-handlers.js'
 import { MediaHost } from './media-host.js'
+import { answerMediaRetry } from './media-retry.js'
 import { Pairing } from './pairing.js'
 import type { PairResult } from './pairing.js'
 import { PhoneHub } from './phone-hub.js'
@@ -94,6 +95,7 @@ export class Sandbox {
     this.media = new MediaHost(core)
     this.groups = new Groups(core, this.router)
     this.router.groupRelay = (conn, node) => this.groups.relay(conn, node)
+    this.router.mediaRetry = (conn, node) => answerMediaRetry(core, this.media, conn, node)
     this.handlers = { ...baseIqHandlers(core, this.pairing), 'w:g2': (c, iq) => this.groups.handleIq(c, iq) }
     this.edge = new EdgeServer({
       onHandshake: (conn, payload) => this.onHandshake(conn, payload),
@@ -191,6 +193,14 @@ export class Sandbox {
    */
   fault (target: string, kind: FaultKind, opts: AckPolicy & { reason?: string } = {}): number {
     return applyFault({ core: this.core, edge: this.edge, pairing: this.pairing }, target, kind, opts)
+  }
+
+  /**
+   * Expires media on the media host (a URL or direct path), as WhatsApp's hosts do after a while:
+   * downloads answer 410 until a device asks the sender's phone to upload it again. Returns the path.
+   */
+  expireMedia (urlOrPath: string): string {
+    return this.media.expire(urlOrPath)
   }
 
   /** Tags and ids of the stanzas a device (device jid, PN or LID) has not acknowledged yet, in delivery order. */

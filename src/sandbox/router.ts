@@ -19,6 +19,8 @@ export interface PhoneSink {
 export class Router {
   /** Set by the group module: relays a `<message to=group>`. */
   groupRelay?: (conn: EdgeConnection, node: BinaryNode) => void
+  /** Answers a media retry request (`<receipt type="server-error">`) for the account's phone. */
+  mediaRetry?: (conn: EdgeConnection, node: BinaryNode) => void
 
   constructor (
     private readonly core: SandboxCore,
@@ -116,6 +118,10 @@ export class Router {
       // any receipt but a retry request means the device has the message: it is not redelivered
       const ids = [node.attrs.id ?? '', ...getBinaryNodeChildren(getBinaryNodeChild(node, 'list'), 'item').map(i => i.attrs.id ?? '')]
       for (const id of ids) this.core.release(conn.pn, conn.device, releaseKey('message', { id }))
+    }
+    if (type === 'server-error') {
+      this.mediaRetry?.(conn, node)
+      return
     }
     if (type === 'sender' || type === 'peer_msg' || type === 'hist_sync') return
     const me = this.core.account(conn.pn ?? '')

@@ -105,6 +105,14 @@ export interface QueuedStanza {
   node: Buffer;
 }
 
+/** An encrypted blob on the media host. */
+export interface MediaRecord {
+  size: number;
+  mediaType: string;
+  /** The host answers 410 for it (the blob is kept: it stands for the sender's phone's copy, re-uploaded on request). */
+  expired?: boolean;
+}
+
 /** The whole sandbox world; JSON-serializable with Baileys' BufferJSON. */
 export interface WorldState {
   version: 1;
@@ -115,7 +123,7 @@ export interface WorldState {
   /** device jid (PN form, `user:dev@s.whatsapp.net`) → stanzas not yet acknowledged by the device, in delivery order */
   queues: Record<string, QueuedStanza[]>;
   /** media path → metadata (blobs live in the store) */
-  media: Record<string, { size: number; mediaType: string }>;
+  media: Record<string, MediaRecord>;
 }
 
 /** A fresh, empty world. */

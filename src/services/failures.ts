@@ -11,7 +11,8 @@ const SANDBOX_REASONS: Record<SandboxErrorKind, ErrorReason> = {
   no_pairing_request: 'no_pairing_request',
   no_qr_client: 'no_qr_client',
   invalid_qr: 'invalid_qr',
-  pairing_aborted: 'pairing_aborted'
+  pairing_aborted: 'pairing_aborted',
+  unknown_media: 'unknown_media'
 }
 
 function fromSend (err: SendError): AppError {
