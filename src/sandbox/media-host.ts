@@ -54,7 +54,12 @@ export class MediaHost {
    * as the sending phone's own copy, which it uploads again when a device asks (a media retry).
    */
   expire (urlOrPath: string): string {
-    const path = urlOrPath.startsWith('/') ? urlOrPath.split('?')[0] ?? '' : new URL(urlOrPath, `https://${this.host}`).pathname
+    let path: string
+    try {
+      path = new URL(urlOrPath, `https://${this.host}`).pathname
+    } catch {
+      throw new SandboxError('unknown_media', `no media at ${urlOrPath} on the sandbox's media host`)
+    }
     const m = this.core.world.media[path]
     if (!m) throw new SandboxError('unknown_media', `no media at ${path} on the sandbox's media host`)
     m.expired = true
