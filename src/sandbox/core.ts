@@ -56,6 +56,8 @@ export class SandboxCore {
   private idCounter = 0
   /** Decoded form and release key of every kept stanza. */
   private readonly kept = new WeakMap<QueuedStanza, { node: BinaryNode; key: string }>()
+  /** device → release key → how many kept stanzas have it (so an answer naming nothing kept costs no scan). */
+  private readonly keyCounts = new Map<string, Map<string, number>>()
   private lastSeq = 0
 
   constructor (
@@ -72,7 +74,9 @@ export class SandboxCore {
       for (const it of [...items]) {
         try {
           const node = await decodeBinaryNode(Buffer.from(it.node))
-          this.kept.set(it, { node, key: releaseKey(node.tag, node.attrs) })
+          const key = releaseKey(node.tag, node.attrs)
+          this.kept.set(it, { node, key })
+          this.countKey(device, key, 1)
         } catch {
           this.dropKept(device, it)
         }
@@ -241,11 +245,27 @@ export class SandboxCore {
     const item: QueuedStanza = { seq: ++this.lastSeq, node: bytes }
     const items = (this.world.queues[device] ??= [])
     items.push(item)
-    this.kept.set(item, { node, key: releaseKey(node.tag, node.attrs) })
+    const key = releaseKey(node.tag, node.attrs)
+    this.kept.set(item, { node, key })
+    this.countKey(device, key, 1)
     this.changes.queue.push({ op: 'push', device, seq: item.seq, node: bytes })
     const over = items.length - this.config.queueLimit
-    if (over > 0) for (const old of items.splice(0, over)) this.changes.queue.push({ op: 'release', seq: old.seq })
+    if (over > 0) {
+      for (const old of items.splice(0, over)) {
+        this.countKey(device, this.kept.get(old)?.key, -1)
+        this.changes.queue.push({ op: 'release', seq: old.seq })
+      }
+    }
     this.changed()
+  }
+
+  private countKey (device: string, key: string | undefined, delta: number): void {
+    if (key === undefined) return
+    let counts = this.keyCounts.get(device)
+    if (!counts) this.keyCounts.set(device, (counts = new Map()))
+    const n = (counts.get(key) ?? 0) + delta
+    if (n > 0) counts.set(key, n)
+    else counts.delete(key)
   }
 
   private dropKept (device: string, item: QueuedStanza): void {
@@ -254,6 +274,7 @@ export class SandboxCore {
     if (!items || i < 0) return
     items.splice(i, 1)
     if (!items.length) delete this.world.queues[device]
+    this.countKey(device, this.kept.get(item)?.key, -1)
     this.changes.queue.push({ op: 'release', seq: item.seq })
     this.changed()
   }
@@ -264,12 +285,21 @@ export class SandboxCore {
     return items.flatMap(it => this.kept.get(it)?.node ?? [])
   }
 
-  /** Forgets the stanzas kept for a device under a release key; returns how many. */
+  /**
+   * Forgets the stanzas kept for a device under a release key; returns how many. Answers mostly come
+   * in delivery order, so the scan from the oldest stops early.
+   */
   release (pn: string, device: number, key: string): number {
     const name = jidEncode(pn, 's.whatsapp.net', device)
     const items = this.world.queues[name]
-    if (!items) return 0
-    const done = items.filter(it => this.kept.get(it)?.key === key)
+    const count = this.keyCounts.get(name)?.get(key) ?? 0
+    if (!items || !count) return 0
+    const done: QueuedStanza[] = []
+    for (const it of items) {
+      if (this.kept.get(it)?.key !== key) continue
+      done.push(it)
+      if (done.length === count) break
+    }
     for (const it of done) this.dropKept(name, it)
     return done.length
   }
@@ -289,6 +319,7 @@ export class SandboxCore {
     const name = jidEncode(pn, 's.whatsapp.net', device)
     if (!this.world.queues[name]) return
     delete this.world.queues[name]
+    this.keyCounts.delete(name)
     this.changes.queue.push({ op: 'drain', device: name })
     this.changed()
   }

@@ -127,6 +127,22 @@ describe('sandbox world store (world.db)', () => {
     await stop(third)
   })
 
+  it('keeps media expiry across a restart', async () => {
+    const dir = tempDir()
+    const first = await start({ dataDir: dir })
+    const a = first.createPhone(A)
+    const id = await first.createPhone(B).sendMessage(a.jid, { image: Buffer.alloc(500, 1), jpegThumbnail: '' })
+    await first.settle(A)
+    const path = a.received().find(m => m.id === id)!.message!.imageMessage!.directPath!
+    expect(first.expireMedia(path)).toBe(path)
+    await stop(first)
+
+    const second = await start({ dataDir: dir })
+    expect(second.core.world.media[path]).toMatchObject({ expired: true })
+    expect(second.core.store.getBlob(path)?.length).toBeGreaterThan(0)
+    await stop(second)
+  })
+
   it('imports a world.json of an earlier version once, then renames it', async () => {
     const memory = await start({})
     const a = memory.createPhone(A, 'Alice')
