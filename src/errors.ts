@@ -17,6 +17,7 @@ export const ERROR_REASONS = [
   'method_not_allowed',
   'conflict',
   'not_connected',
+  'not_synced',
   'payload_too_large',
   'unsupported_media_type',
   'unsupported_encoding',
@@ -34,7 +35,8 @@ export const ERROR_REASONS = [
   'no_pairing_request',
   'no_qr_client',
   'invalid_qr',
-  'pairing_aborted'
+  'pairing_aborted',
+  'unknown_media'
 ] as const
 
 export type ErrorReason = typeof ERROR_REASONS[number]

@@ -185,8 +185,8 @@ async function start (config: Config, logger: Logger, life: Lifecycle): Promise<
     timeoutMs: config.mediaFetchTimeoutMs,
     sandbox: sandbox === undefined ? undefined : { host: sandbox.core.config.mediaHost, dispatcher: sandbox.downloadDispatcher }
   })
-  const downloads = new DownloadsService(messaging, mediaFetcher, config.mediaLimits)
   const history = new HistoryService(new MessagesRepo(db), usersRepo, registry)
+  const downloads = new DownloadsService(messaging, mediaFetcher, config.mediaLimits, { history, timeoutMs: config.waQueryTimeoutMs })
   history.listen()
   messaging.onSent(history)
   const messageActions = new MessageActionsService(messaging, history)

@@ -4,6 +4,13 @@ import { AppError, NotFoundError, UpstreamTimeoutError, ValidationError } from '
 import { BlockedAddressError, OutboundRequestError } from '../net/errors.js'
 import type { OutboundGuard } from '../net/outbound-guard.js'
 
+/** 404: the media host no longer has the file (it answered 404 or 410: expired or deleted). */
+export class MediaGoneError extends NotFoundError {
+  constructor (readonly httpStatus: number) {
+    super(`the media is no longer on WhatsApp's media host (HTTP ${httpStatus}): it expired or was deleted; ask the sender to send it again`)
+  }
+}
+
 /** Where a `DirectPath` alone is fetched from, as whatsmeow and Baileys do. */
 export const DEFAULT_MEDIA_HOST = 'mmg.whatsapp.net'
 const WHATSAPP_DOMAIN = 'whatsapp.net'
@@ -67,7 +74,7 @@ export class MediaFetcher {
       const res = await this.request(url, timeout)
       if (res.status === 404 || res.status === 410) {
         await res.body?.cancel().catch(() => {})
-        throw new NotFoundError(`the media is no longer on WhatsApp's media host (HTTP ${res.status}): it expired or was deleted; ask the sender to send it again`)
+        throw new MediaGoneError(res.status)
       }
       if (res.status < 200 || res.status > 299) {
         await res.body?.cancel().catch(() => {})

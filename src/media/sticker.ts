@@ -1,6 +1,9 @@
+import { randomUUID } from 'node:crypto'
+import { readFile } from 'node:fs/promises'
 import sharp from 'sharp'
 import { ValidationError } from '../errors.js'
 import type { MediaBody } from '../whatsapp/outgoing.js'
+import { hasPack, stickerExif, withWebpExif, type StickerPack } from './webp-exif.js'
 
 /** WhatsApp draws stickers in a 512×512 box. */
 export const STICKER_SIZE = 512
@@ -36,5 +39,20 @@ export async function toSticker (media: MediaBody, field: string): Promise<Stick
     return { media: { data, mimetype: 'image/webp' }, isAnimated, width: STICKER_SIZE, height: STICKER_SIZE, converted: true }
   } catch (err) {
     throw new ValidationError(`could not decode ${field} as an image: ${err instanceof Error ? err.message : String(err)}`)
+  }
+}
+
+/**
+ * The sticker with its pack (id, name, publisher, emojis) in the WebP's EXIF, as WhatsApp stickers
+ * carry it; a pack without a `PackId` gets a random one. Unchanged when no pack field is set.
+ */
+export async function withPack (media: MediaBody, pack: StickerPack, field: string): Promise<MediaBody> {
+  if (!hasPack(pack)) return media
+  const webp = media.data ?? (media.path === undefined ? undefined : await readFile(media.path))
+  if (webp === undefined) throw new ValidationError(`missing ${field} in Payload`)
+  try {
+    return { data: withWebpExif(webp, stickerExif({ ...pack, id: pack.id ?? randomUUID() })), mimetype: 'image/webp' }
+  } catch (err) {
+    throw new ValidationError(`could not write the sticker pack into ${field}: ${err instanceof Error ? err.message : String(err)}`)
   }
 }

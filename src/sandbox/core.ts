@@ -3,7 +3,7 @@ import type { BinaryNode } from '@whiskeysockets/baileys'
 import { randomBytes } from 'node:crypto'
 import type { EdgeConnection } from './edge-server.js'
 import { PhoneCrypto, createPhoneSecrets } from './phone-crypto.js'
-import type { AccountRecord, DeviceRecord, ReceiptRecord, ReceivedRecord, WorldState } from './state.js'
+import type { AccountRecord, DeviceRecord, QueuedStanza, ReceiptRecord, ReceivedRecord, WorldState } from './state.js'
 import { isEmpty, noChanges, phoneKeyId } from './store.js'
 import type { SandboxStore, WorldChanges } from './store.js'
 
@@ -17,6 +17,8 @@ export interface SandboxConfig {
   mediaHost: string;
   /** Most received messages and receipts a virtual phone keeps (the oldest are dropped). */
   inboxLimit: number;
+  /** Most unacknowledged stanzas kept per companion device (the oldest are dropped). */
+  queueLimit: number;
 }
 
 /** Per-account fault switches. */
@@ -24,6 +26,17 @@ export interface AckPolicy {
   delayMs?: number;
   withhold?: boolean;
   error?: string;
+}
+
+/**
+ * What a device's answer must name to release a stanza kept for it: a `<message>` is released by
+ * its id (a receipt naming it, or a plain ack); anything else by an `<ack>` echoing its class, id,
+ * sender, participant and type (as Baileys' `buildAckStanza` does).
+ */
+export function releaseKey (tag: string, attrs: Record<string, string | undefined>): string {
+  const id = attrs.id ?? ''
+  if (tag === 'message') return `message\u0000${id}`
+  return [tag, id, attrs.from ?? '', attrs.participant ?? '', attrs.type ?? ''].join('\u0000')
 }
 
 /** Unix seconds now. */
@@ -41,12 +54,35 @@ export class SandboxCore {
   private flushTimer?: NodeJS.Immediate
   private closed = false
   private idCounter = 0
+  /** Decoded form and release key of every kept stanza. */
+  private readonly kept = new WeakMap<QueuedStanza, { node: BinaryNode; key: string }>()
+  /** device → release key → how many kept stanzas have it (so an answer naming nothing kept costs no scan). */
+  private readonly keyCounts = new Map<string, Map<string, number>>()
+  private lastSeq = 0
 
   constructor (
     public world: WorldState,
     readonly store: SandboxStore,
     readonly config: SandboxConfig
-  ) {}
+  ) {
+    for (const items of Object.values(world.queues)) for (const it of items) this.lastSeq = Math.max(this.lastSeq, it.seq)
+  }
+
+  /** Decodes the stanzas a loaded world keeps for its devices (once, before the sandbox listens). */
+  async loadQueues (): Promise<void> {
+    for (const [device, items] of Object.entries(this.world.queues)) {
+      for (const it of [...items]) {
+        try {
+          const node = await decodeBinaryNode(Buffer.from(it.node))
+          const key = releaseKey(node.tag, node.attrs)
+          this.kept.set(it, { node, key })
+          this.countKey(device, key, 1)
+        } catch {
+          this.dropKept(device, it)
+        }
+      }
+    }
+  }
 
   /**
    * Persists what changed since the last flush, in one store commit; the `touch*` methods mark records
@@ -193,35 +229,98 @@ export class SandboxCore {
   }
 
   /**
-   * Sends a node to a companion device: immediately when it is online, otherwise queued for its
-   * next login when `queue` is set.
+   * Sends a node to a companion device. With `keep` (the default), as WhatsApp does, the stanza is
+   * also kept until the device acknowledges it (see {@link releaseKey}): sent now when the device is
+   * online, and again, marked offline, on every login until then. Without it (presence, chat state),
+   * an offline device misses it.
    */
-  deliver (pn: string, device: number, node: BinaryNode, queue = true): void {
+  deliver (pn: string, device: number, node: BinaryNode, keep = true): void {
     const c = this.conn(pn, device)
-    if (c) {
-      c.send(node)
-      return
-    }
-    if (!queue) return
-    const key = jidEncode(pn, 's.whatsapp.net', device)
+    if (keep) this.keep(jidEncode(pn, 's.whatsapp.net', device), node)
+    c?.send(node)
+  }
+
+  private keep (device: string, node: BinaryNode): void {
     const bytes = Buffer.from(encodeBinaryNode(node))
-    const pending = (this.world.queues[key] ??= [])
-    pending.push({ node: bytes })
-    this.changes.queue.push({ op: 'push', device: key, node: bytes })
+    const item: QueuedStanza = { seq: ++this.lastSeq, node: bytes }
+    const items = (this.world.queues[device] ??= [])
+    items.push(item)
+    const key = releaseKey(node.tag, node.attrs)
+    this.kept.set(item, { node, key })
+    this.countKey(device, key, 1)
+    this.changes.queue.push({ op: 'push', device, seq: item.seq, node: bytes })
+    const over = items.length - this.config.queueLimit
+    if (over > 0) {
+      for (const old of items.splice(0, over)) {
+        this.countKey(device, this.kept.get(old)?.key, -1)
+        this.changes.queue.push({ op: 'release', seq: old.seq })
+      }
+    }
     this.changed()
   }
 
-  /** Removes and returns the queued stanzas of a device. */
-  async drainQueue (pn: string, device: number): Promise<BinaryNode[]> {
-    const key = jidEncode(pn, 's.whatsapp.net', device)
-    const items = this.world.queues[key] ?? []
-    delete this.world.queues[key]
-    if (items.length) {
-      this.changes.queue.push({ op: 'drain', device: key })
-      this.changed()
+  private countKey (device: string, key: string | undefined, delta: number): void {
+    if (key === undefined) return
+    let counts = this.keyCounts.get(device)
+    if (!counts) this.keyCounts.set(device, (counts = new Map()))
+    const n = (counts.get(key) ?? 0) + delta
+    if (n > 0) counts.set(key, n)
+    else counts.delete(key)
+  }
+
+  private dropKept (device: string, item: QueuedStanza): void {
+    const items = this.world.queues[device]
+    const i = items ? items.indexOf(item) : -1
+    if (!items || i < 0) return
+    items.splice(i, 1)
+    if (!items.length) delete this.world.queues[device]
+    this.countKey(device, this.kept.get(item)?.key, -1)
+    this.changes.queue.push({ op: 'release', seq: item.seq })
+    this.changed()
+  }
+
+  /** The stanzas kept for a device, in delivery order (what its next login receives again). */
+  unacked (pn: string, device: number): BinaryNode[] {
+    const items = this.world.queues[jidEncode(pn, 's.whatsapp.net', device)] ?? []
+    return items.flatMap(it => this.kept.get(it)?.node ?? [])
+  }
+
+  /**
+   * Forgets the stanzas kept for a device under a release key; returns how many. Answers mostly come
+   * in delivery order, so the scan from the oldest stops early.
+   */
+  release (pn: string, device: number, key: string): number {
+    const name = jidEncode(pn, 's.whatsapp.net', device)
+    const items = this.world.queues[name]
+    const count = this.keyCounts.get(name)?.get(key) ?? 0
+    if (!items || !count) return 0
+    const done: QueuedStanza[] = []
+    for (const it of items) {
+      if (this.kept.get(it)?.key !== key) continue
+      done.push(it)
+      if (done.length === count) break
     }
-    const out: BinaryNode[] = []
-    for (const it of items) out.push(await decodeBinaryNode(Buffer.from(it.node)))
-    return out
+    for (const it of done) this.dropKept(name, it)
+    return done.length
+  }
+
+  /**
+   * An `<ack>` from a device: releases the stanza it acknowledges. A nack of a message (an ack with
+   * an `error`: the client could not process it) keeps it for the next login.
+   */
+  onAck (pn: string, device: number, ack: BinaryNode): void {
+    const tag = ack.attrs.class ?? ''
+    if (tag === 'message' && ack.attrs.error) return
+    this.release(pn, device, releaseKey(tag, { ...ack.attrs, from: ack.attrs.to }))
+  }
+
+  /** Forgets everything kept for a device (it was removed). */
+  dropQueue (pn: string, device: number): void {
+    const name = jidEncode(pn, 's.whatsapp.net', device)
+    if (!this.world.queues[name]) return
+    delete this.world.queues[name]
+    this.keyCounts.delete(name)
+    this.changes.queue.push({ op: 'drain', device: name })
+    this.changed()
   }
 }

@@ -20,6 +20,7 @@ CREATE TABLE IF NOT EXISTS groups (id TEXT PRIMARY KEY, data TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS queue (seq INTEGER PRIMARY KEY AUTOINCREMENT, device TEXT NOT NULL, node BLOB NOT NULL);
 CREATE INDEX IF NOT EXISTS queue_device ON queue (device, seq);
 CREATE TABLE IF NOT EXISTS media (path TEXT PRIMARY KEY, size INTEGER NOT NULL, media_type TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS expired_media (path TEXT PRIMARY KEY);
 `
 
 const toJson = (v: unknown): string => JSON.stringify(v, BufferJSON.replacer)
@@ -120,11 +121,15 @@ export class DirStore implements SandboxStore {
     for (const r of this.db.prepare('SELECT id, data FROM groups').all() as Array<{ id: string; data: string }>) {
       world.groups[r.id] = fromJson(r.data)
     }
-    for (const r of this.db.prepare('SELECT device, node FROM queue ORDER BY seq').all() as Array<{ device: string; node: Buffer }>) {
-      (world.queues[r.device] ??= []).push({ node: r.node })
+    for (const r of this.db.prepare('SELECT seq, device, node FROM queue ORDER BY seq').all() as Array<{ seq: number; device: string; node: Buffer }>) {
+      (world.queues[r.device] ??= []).push({ seq: r.seq, node: r.node })
     }
     for (const r of this.db.prepare('SELECT path, size, media_type FROM media').all() as Array<{ path: string; size: number; media_type: string }>) {
       world.media[r.path] = { size: r.size, mediaType: r.media_type }
+    }
+    for (const r of this.db.prepare('SELECT path FROM expired_media').all() as Array<{ path: string }>) {
+      const m = world.media[r.path]
+      if (m) m.expired = true
     }
     return world
   }
@@ -174,7 +179,8 @@ export class DirStore implements SandboxStore {
         else s.delGroup.run(id)
       }
       for (const q of c.queue) {
-        if (q.op === 'push') s.push.run(q.device, put(q.node))
+        if (q.op === 'push') s.push.run(q.seq, q.device, put(q.node))
+        else if (q.op === 'release') s.release.run(q.seq)
         else s.drain.run(q.device)
       }
       for (const path of c.media) {
@@ -182,7 +188,12 @@ export class DirStore implements SandboxStore {
         if (m) {
           rows++
           s.putMedia.run(path, m.size, m.mediaType)
-        } else s.delMedia.run(path)
+          if (m.expired) s.expireMedia.run(path)
+          else s.unexpireMedia.run(path)
+        } else {
+          s.delMedia.run(path)
+          s.unexpireMedia.run(path)
+        }
       }
     })()
     this.stats.commits++
@@ -222,10 +233,13 @@ function prepare (db: BetterSqlite3.Database) {
     trimReceipts: db.prepare('DELETE FROM receipts WHERE pn = ? AND seq <= (SELECT seq FROM receipts WHERE pn = ? ORDER BY seq DESC LIMIT 1 OFFSET ?)'),
     putGroup: db.prepare('INSERT OR REPLACE INTO groups (id, data) VALUES (?, ?)'),
     delGroup: db.prepare('DELETE FROM groups WHERE id = ?'),
-    push: db.prepare('INSERT INTO queue (device, node) VALUES (?, ?)'),
+    push: db.prepare('INSERT OR REPLACE INTO queue (seq, device, node) VALUES (?, ?, ?)'),
+    release: db.prepare('DELETE FROM queue WHERE seq = ?'),
     drain: db.prepare('DELETE FROM queue WHERE device = ?'),
     putMedia: db.prepare('INSERT OR REPLACE INTO media (path, size, media_type) VALUES (?, ?, ?)'),
-    delMedia: db.prepare('DELETE FROM media WHERE path = ?')
+    delMedia: db.prepare('DELETE FROM media WHERE path = ?'),
+    expireMedia: db.prepare('INSERT OR IGNORE INTO expired_media (path) VALUES (?)'),
+    unexpireMedia: db.prepare('DELETE FROM expired_media WHERE path = ?')
   }
 }
 
@@ -244,8 +258,9 @@ function everything (world: WorldState): WorldChanges {
     for (const rec of acc.receipts) c.receipts.push([acc.pn, rec])
   }
   for (const id of Object.keys(world.groups)) c.groups.add(id)
+  let seq = 0
   for (const [device, items] of Object.entries(world.queues)) {
-    for (const it of items) c.queue.push({ op: 'push', device, node: Buffer.from(it.node) })
+    for (const it of items) c.queue.push({ op: 'push', device, seq: ++seq, node: Buffer.from(it.node) })
   }
   for (const path of Object.keys(world.media)) c.media.add(path)
   return c

@@ -8,6 +8,7 @@ export type SandboxErrorKind =
   | 'no_qr_client'
   | 'invalid_qr'
   | 'pairing_aborted'
+  | 'unknown_media'
 
 /** A sandbox call refused because something it names does not exist (or no longer does). */
 export class SandboxError extends Error {

@@ -78,6 +78,7 @@ export function applyFault (
       case 'logout':
         delete r.acc.devices[String(c.device)]
         core.touchDevice(pn, c.device ?? 0)
+        core.dropQueue(pn, c.device ?? 0)
         c.streamError('401', { tag: 'conflict', attrs: { type: 'device_removed' } })
         break
       case 'failure':

@@ -14,6 +14,7 @@ import { groupPictureIq } from './group-requests.js'
 import { baseIqHandlers, dispatchIq } from './iq-handlers.js'
 import type { IqHandler } from './iq-handlers.js'
 import { MediaHost } from './media-host.js'
+import { answerMediaRetry } from './media-retry.js'
 import { Pairing } from './pairing.js'
 import type { PairResult } from './pairing.js'
 import { PhoneHub } from './phone-hub.js'
@@ -58,6 +59,8 @@ export interface SandboxOptions {
   historySync?: boolean;
   /** Most received messages and receipts each virtual phone keeps, oldest dropped first (default 1000 each). */
   inboxLimit?: number;
+  /** Most unacknowledged stanzas kept for each companion device, oldest dropped first (default 10000). */
+  queueLimit?: number;
   /** Leave Baileys' trust anchor alone (default: {@link installSandboxTrust} is called). */
   skipTrustInstall?: boolean;
 }
@@ -94,6 +97,7 @@ export class Sandbox {
     this.media = new MediaHost(core)
     this.groups = new Groups(core, this.router)
     this.router.groupRelay = (conn, node) => this.groups.relay(conn, node)
+    this.router.mediaRetry = (conn, node) => answerMediaRetry(core, this.media, conn, node)
     const base = baseIqHandlers(core, this.pairing)
     const pictures = base['w:profile:picture']
     this.handlers = {
@@ -117,8 +121,10 @@ export class Sandbox {
       qrRefs: opts.qrRefs ?? 6,
       historySync: opts.historySync ?? true,
       mediaHost: '',
-      inboxLimit: Math.max(1, opts.inboxLimit ?? 1000)
+      inboxLimit: Math.max(1, opts.inboxLimit ?? 1000),
+      queueLimit: Math.max(1, opts.queueLimit ?? 10_000)
     })
+    await core.loadQueues()
     const sb = new Sandbox(core)
     sb.ownStore = own
     const host = opts.host ?? '127.0.0.1'
@@ -197,7 +203,21 @@ export class Sandbox {
     return applyFault({ core: this.core, edge: this.edge, pairing: this.pairing }, target, kind, opts)
   }
 
-  /** Sends a raw stanza to a device (escape hatch for tests). */
+  /**
+   * Expires media on the media host (a URL or direct path), as WhatsApp's hosts do after a while:
+   * downloads answer 410 until a device asks the sender's phone to upload it again. Returns the path.
+   */
+  expireMedia (urlOrPath: string): string {
+    return this.media.expire(urlOrPath)
+  }
+
+  /** Tags and ids of the stanzas a device (device jid, PN or LID) has not acknowledged yet, in delivery order. */
+  unacked (deviceJid: string): Array<{ tag: string; id: string }> {
+    const r = this.core.resolve(deviceJid)
+    return r ? this.core.unacked(r.acc.pn, r.device).map(n => ({ tag: n.tag, id: n.attrs.id ?? '' })) : []
+  }
+
+  /** Sends a raw stanza to a device, kept until it acks it (escape hatch for tests). */
   injectStanza (pn: string, device: number, node: BinaryNode): void {
     this.core.deliver(pn.replace(/\D/g, ''), device, node)
   }
@@ -264,6 +284,9 @@ export class Sandbox {
         return
       case 'call':
         if (conn.loggedIn) this.router.onCall(conn, node)
+        return
+      case 'ack':
+        if (conn.pn !== undefined && conn.device !== undefined) this.core.onAck(conn.pn, conn.device, node)
     }
   }
 

@@ -50,6 +50,7 @@ export function baseIqHandlers (core: SandboxCore, pairing: Pairing): Record<str
       if (remove && acc && conn.device) {
         delete acc.devices[String(conn.device)]
         core.touchDevice(acc.pn, conn.device)
+        core.dropQueue(acc.pn, conn.device)
       }
       return undefined
     },

@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises'
 import { randomBytes } from 'node:crypto'
 import type { WAMediaUploadFunction } from '@whiskeysockets/baileys'
 import type { SandboxCore } from './core.js'
+import { SandboxError } from './errors.js'
 import { generateSelfSignedCert } from './tls-cert.js'
 import type { TlsMaterial } from './tls-cert.js'
 
@@ -48,6 +49,31 @@ export class MediaHost {
     return path
   }
 
+  /**
+   * Expires a blob as WhatsApp's media hosts do after a while: downloads answer 410. The blob is kept
+   * as the sending phone's own copy, which it uploads again when a device asks (a media retry).
+   */
+  expire (urlOrPath: string): string {
+    let path: string
+    try {
+      path = new URL(urlOrPath, `https://${this.host}`).pathname
+    } catch {
+      throw new SandboxError('unknown_media', `no media at ${urlOrPath} on the sandbox's media host`)
+    }
+    const m = this.core.world.media[path]
+    if (!m) throw new SandboxError('unknown_media', `no media at ${path} on the sandbox's media host`)
+    m.expired = true
+    this.core.touchMedia(path)
+    return path
+  }
+
+  /** Uploads a kept blob again, as its phone does for a media retry; the new direct path, or undefined when the blob is gone. */
+  reupload (path: string): string | undefined {
+    const m = this.core.world.media[path]
+    const blob = m ? this.core.store.getBlob(path) : undefined
+    return m && blob ? this.put(blob, m.mediaType) : undefined
+  }
+
   /** Full https URL of a direct path. */
   url (path: string): string {
     return `https://${this.host}${path}`
@@ -71,6 +97,11 @@ export class MediaHost {
       return
     }
     if (req.method === 'GET' || req.method === 'HEAD') {
+      if (this.core.world.media[url.pathname]?.expired) {
+        res.statusCode = 410
+        res.end()
+        return
+      }
       const blob = this.blob(url.pathname)
       if (!blob) {
         res.statusCode = 404

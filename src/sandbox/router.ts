@@ -1,6 +1,6 @@
 import { getBinaryNodeChild, getBinaryNodeChildren, isJidGroup, jidDecode } from '@whiskeysockets/baileys'
 import type { BinaryNode } from '@whiskeysockets/baileys'
-import { unixNow } from './core.js'
+import { releaseKey, unixNow } from './core.js'
 import type { SandboxCore } from './core.js'
 import { lidJid, pnJid } from './directory.js'
 import type { EdgeConnection } from './edge-server.js'
@@ -19,6 +19,8 @@ export interface PhoneSink {
 export class Router {
   /** Set by the group module: relays a `<message to=group>`. */
   groupRelay?: (conn: EdgeConnection, node: BinaryNode) => void
+  /** Answers a media retry request (`<receipt type="server-error">`) for the account's phone. */
+  mediaRetry?: (conn: EdgeConnection, node: BinaryNode) => void
 
   constructor (
     private readonly core: SandboxCore,
@@ -112,6 +114,15 @@ export class Router {
       attrs: { class: 'receipt', id: node.attrs.id ?? '', from: node.attrs.to ?? '', ...(node.attrs.type ? { type: node.attrs.type } : {}) }
     })
     const type = node.attrs.type
+    if (type !== 'retry' && conn.pn !== undefined && conn.device !== undefined) {
+      // any receipt but a retry request means the device has the message: it is not redelivered
+      const ids = [node.attrs.id ?? '', ...getBinaryNodeChildren(getBinaryNodeChild(node, 'list'), 'item').map(i => i.attrs.id ?? '')]
+      for (const id of ids) this.core.release(conn.pn, conn.device, releaseKey('message', { id }))
+    }
+    if (type === 'server-error') {
+      this.mediaRetry?.(conn, node)
+      return
+    }
     if (type === 'sender' || type === 'peer_msg' || type === 'hist_sync') return
     const me = this.core.account(conn.pn ?? '')
     if (!me) return

@@ -1,5 +1,6 @@
 import { S_WHATSAPP_NET, proto } from '@whiskeysockets/baileys'
 import type { BinaryNode } from '@whiskeysockets/baileys'
+import { randomBytes } from 'node:crypto'
 import { deflateSync } from 'node:zlib'
 import { unixNow } from './core.js'
 import type { SandboxCore } from './core.js'
@@ -12,8 +13,9 @@ export const WELCOME_PN = '15550100000'
 
 /**
  * Logs a companion in: checks its noise key, replaces an older connection of the same device
- * (440 conflict), sends `<success>`, the offline queue, `<ib><offline>` and, on the first login
- * after pairing, the history sync.
+ * (440 conflict), sends `<success>`, every stanza the device has not acknowledged yet (marked
+ * offline, in delivery order), `<ib><offline>` and, on the first login after pairing, the history sync
+ * and the phone's app-state sync key.
  */
 export async function login (core: SandboxCore, conn: EdgeConnection, payload: proto.ClientPayload): Promise<void> {
   const pn = String(payload.username)
@@ -38,13 +40,46 @@ export async function login (core: SandboxCore, conn: EdgeConnection, payload: p
     tag: 'success',
     attrs: { t: String(unixNow()), lid: lidJid(acc, device), props: '1', abprops: '1', location: 'sandbox', creation: String(dev.createdAt) }
   })
-  const queued = await core.drainQueue(pn, device)
+  const queued = core.unacked(pn, device)
   for (const node of queued) conn.send({ ...node, attrs: { ...node.attrs, offline: '1' } })
   conn.send({ tag: 'ib', attrs: { from: S_WHATSAPP_NET }, content: [{ tag: 'offline', attrs: { count: String(queued.length) } }] })
   if (!dev.historySent) {
     dev.historySent = true
     core.touchDevice(pn, device)
-    if (core.config.historySync) conn.send(historySyncStanza(core, acc))
+    if (core.config.historySync) core.deliver(pn, device, historySyncStanza(core, acc))
+  }
+  if (!dev.appStateKeyShared) {
+    dev.appStateKeyShared = true
+    core.touchDevice(pn, device)
+    core.deliver(pn, device, appStateKeyShareStanza(core, acc, device))
+  }
+}
+
+/**
+ * The phone's APP_STATE_SYNC_KEY_SHARE for a newly linked companion: the key app-state patches
+ * (archive, pin, mute...) are signed with; without it Baileys refuses them ("App state key not present!").
+ */
+export function appStateKeyShareStanza (core: SandboxCore, acc: AccountRecord, device: number): BinaryNode {
+  if (!acc.appStateKey) {
+    acc.appStateKey = { id: randomBytes(6), data: randomBytes(32), t: Date.now() }
+    core.touchAccount(acc.pn)
+  }
+  const key = acc.appStateKey
+  const message = proto.Message.encode({
+    protocolMessage: {
+      type: proto.Message.ProtocolMessage.Type.APP_STATE_SYNC_KEY_SHARE,
+      appStateSyncKeyShare: {
+        keys: [{
+          keyId: { keyId: key.id },
+          keyData: { keyData: key.data, fingerprint: { rawId: key.id.readUInt32BE(0), currentIndex: 0, deviceIndexes: [0, device] }, timestamp: key.t }
+        }]
+      }
+    }
+  }).finish()
+  return {
+    tag: 'message',
+    attrs: { from: pnJid(acc.pn), id: core.nextId(), t: String(unixNow()), type: 'text', category: 'peer', notify: acc.pushName },
+    content: [{ tag: 'plaintext', attrs: {}, content: message }]
   }
 }
 

@@ -20,6 +20,8 @@ export interface DeviceRecord {
   platform?: string;
   /** Whether the first-login history sync has been delivered. */
   historySent?: boolean;
+  /** Whether the phone has shared its app-state sync key with this companion. */
+  appStateKeyShared?: boolean;
   createdAt: number;
 }
 
@@ -67,6 +69,8 @@ export interface AccountRecord {
   /** Privacy categories changed from WhatsApp's default (`all`), e.g. `{ profile: 'none' }`. */
   privacy?: Record<string, string>;
   picture?: { id: string; data: Buffer };
+  /** The app-state sync key the phone shares with its companions (made when the first one links). */
+  appStateKey?: { id: Buffer; data: Buffer; t: number };
   received: ReceivedRecord[];
   receipts: ReceiptRecord[];
 }
@@ -105,10 +109,20 @@ export interface GroupRecord {
   picture?: { id: string; data: Buffer };
 }
 
-/** A stanza waiting for an offline device. */
+/** A stanza kept for a companion device until the device acknowledges it. */
 export interface QueuedStanza {
-  /** encodeBinaryNode output without the leading flag byte handling (base64 JSON friendly). */
+  /** Position in delivery order (ascending across the whole world; the store's row id). */
+  seq: number;
+  /** encodeBinaryNode output. */
   node: Buffer;
+}
+
+/** An encrypted blob on the media host. */
+export interface MediaRecord {
+  size: number;
+  mediaType: string;
+  /** The host answers 410 for it (the blob is kept: it stands for the sender's phone's copy, re-uploaded on request). */
+  expired?: boolean;
 }
 
 /** The whole sandbox world; JSON-serializable with Baileys' BufferJSON. */
@@ -118,10 +132,10 @@ export interface WorldState {
   /** lid user → pn user */
   lids: Record<string, string>;
   groups: Record<string, GroupRecord>;
-  /** device jid (PN form, `user:dev@s.whatsapp.net`) → queued stanzas */
+  /** device jid (PN form, `user:dev@s.whatsapp.net`) → stanzas not yet acknowledged by the device, in delivery order */
   queues: Record<string, QueuedStanza[]>;
   /** media path → metadata (blobs live in the store) */
-  media: Record<string, { size: number; mediaType: string }>;
+  media: Record<string, MediaRecord>;
 }
 
 /** A fresh, empty world. */

@@ -2,8 +2,14 @@ import { BufferJSON } from '@whiskeysockets/baileys'
 import { emptyWorld } from './state.js'
 import type { ReceiptRecord, ReceivedRecord, WorldState } from './state.js'
 
-/** One step of a device's offline queue, in the order it happened. */
-export type QueueChange = { op: 'push'; device: string; node: Buffer } | { op: 'drain'; device: string }
+/**
+ * One step of a device's queue of unacknowledged stanzas, in the order it happened: a stanza kept,
+ * one released (acknowledged, or dropped beyond the limit), or the whole queue dropped (device removed).
+ */
+export type QueueChange =
+  | { op: 'push'; device: string; seq: number; node: Buffer }
+  | { op: 'release'; seq: number }
+  | { op: 'drain'; device: string }
 
 /**
  * What changed in the world since the last commit. Record keys name records to rewrite from the

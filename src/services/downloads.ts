@@ -1,10 +1,12 @@
-import { SessionStateError, ValidationError } from '../errors.js'
-import { checkSha256, type MediaFetcher } from '../media/download.js'
+import { NotFoundError, SessionStateError, UpstreamTimeoutError, ValidationError } from '../errors.js'
+import { checkSha256, MediaGoneError, type FetchLimits, type MediaFetcher } from '../media/download.js'
 import { MediaTooLargeError } from '../media/errors.js'
 import type { MediaKind, MediaLimits } from '../media/kinds.js'
 import { sniff } from '../media/sniff.js'
 import { decryptMedia, MediaKeyMismatchError } from '../whatsapp/media-download.js'
+import { WhatsAppError } from '../whatsapp/errors.js'
 import type { UserSession } from '../whatsapp/session.js'
+import type { HistoryService } from './history.js'
 import type { MessagingService } from './messaging.js'
 
 /** wuzapi's download fields, as a message's (or webhook's) media object carries them. */
@@ -77,7 +79,16 @@ function userOf (jid: string): string {
  * asked again from the user's phone.
  */
 export class DownloadsService {
-  constructor (private readonly messaging: MessagingService, private readonly fetcher: MediaFetcher, private readonly limits: MediaLimits) {}
+  /**
+   * `reupload`: expired media (404/410 from the media host) of a message in the history is asked
+   * again from the phone (waiting at most `timeoutMs`) and fetched once more.
+   */
+  constructor (
+    private readonly messaging: MessagingService,
+    private readonly fetcher: MediaFetcher,
+    private readonly limits: MediaLimits,
+    private readonly reupload?: { history: Pick<HistoryService, 'findMedia'>, timeoutMs: number }
+  ) {}
 
   async download (userId: string, kind: MediaKind, req: DownloadRequest): Promise<DownloadAnswer> {
     const mediaKey = bytes32('MediaKey', req.mediaKey)
@@ -88,7 +99,14 @@ export class DownloadsService {
     const limit = this.limits[kind]
     const tooLarge = (): MediaTooLargeError => new MediaTooLargeError('the file', kind, limit)
     if (req.fileLength !== undefined && req.fileLength > limit) throw tooLarge()
-    const encrypted = await this.fetcher.fetch(url, { maxBytes: limit + ENCRYPTION_OVERHEAD, tooLarge })
+    const limits = { maxBytes: limit + ENCRYPTION_OVERHEAD, tooLarge }
+    let encrypted: Buffer
+    try {
+      encrypted = await this.fetcher.fetch(url, limits)
+    } catch (err) {
+      if (!(err instanceof MediaGoneError)) throw err
+      encrypted = await this.fetchReuploaded(userId, url, req, err, limits)
+    }
     checkSha256('FileEncSHA256', encSha, encrypted, 'downloaded (encrypted) file')
     const data = await this.decrypt(encrypted, mediaKey, kind)
     if (data.length > limit) throw tooLarge()
@@ -118,6 +136,33 @@ export class DownloadsService {
       message_id: id,
       timestamp: Math.floor(Date.now() / 1000)
     }
+  }
+
+  /**
+   * Expired media, as WhatsApp clients handle it: the message is looked up in the history by its
+   * media's direct path (or URL), the phone is asked to upload the media again, and the new path is
+   * fetched once. Without the message (no history) the phone cannot be asked: 404 saying so.
+   */
+  private async fetchReuploaded (userId: string, url: URL, req: DownloadRequest, gone: MediaGoneError, limits: FetchLimits): Promise<Buffer> {
+    const directPath = optional(req.directPath) ?? `${url.pathname}${url.search}`
+    const stored = this.reupload?.history.findMedia(userId, directPath, optional(req.url) ?? url.href)
+    if (stored === undefined) {
+      throw new NotFoundError(`the media is no longer on WhatsApp's media host (HTTP ${gone.httpStatus}) and its message is not in this user's message history, ` +
+        'so the phone cannot be asked to upload it again: keep a history (POST /session/history) to have expired media uploaded again, or ask the sender to send it again')
+    }
+    const session = this.loggedIn(userId)
+    const timeoutMs = this.reupload?.timeoutMs ?? 0
+    let newPath: string
+    try {
+      newPath = await session.ops().reuploadMedia(stored.ref, stored.message, timeoutMs)
+    } catch (err) {
+      if (err instanceof WhatsAppError && err.statusCode === 408) throw new UpstreamTimeoutError(`the media expired and the phone did not upload it again within ${timeoutMs} ms (WA_QUERY_TIMEOUT_MS): try again later`)
+      if (err instanceof WhatsAppError && err.statusCode !== 428) {
+        throw new NotFoundError(`the media expired (HTTP ${gone.httpStatus}) and the phone could not upload it again (${err.message}): ask the sender to send it again`)
+      }
+      throw err
+    }
+    return await this.fetcher.fetch(this.fetcher.locate(optional(req.url), newPath), limits)
   }
 
   private loggedIn (userId: string): UserSession {

@@ -1,6 +1,6 @@
 import { AppError, NotFoundError, SessionStateError, UpstreamTimeoutError, type ErrorReason } from '../errors.js'
 import { SandboxError, type SandboxErrorKind } from '../sandbox/errors.js'
-import { fromBaileys, SendError, UnknownUserError, WhatsAppError } from '../whatsapp/errors.js'
+import { AppStateKeyMissingError, fromBaileys, SendError, UnknownUserError, WhatsAppError } from '../whatsapp/errors.js'
 
 /** Each sandbox kind is its own reason, so clients can tell an unknown number from an unknown group. */
 const SANDBOX_REASONS: Record<SandboxErrorKind, ErrorReason> = {
@@ -11,7 +11,8 @@ const SANDBOX_REASONS: Record<SandboxErrorKind, ErrorReason> = {
   no_pairing_request: 'no_pairing_request',
   no_qr_client: 'no_qr_client',
   invalid_qr: 'invalid_qr',
-  pairing_aborted: 'pairing_aborted'
+  pairing_aborted: 'pairing_aborted',
+  unknown_media: 'unknown_media'
 }
 
 function fromSend (err: SendError): AppError {
@@ -33,6 +34,9 @@ function fromSend (err: SendError): AppError {
  * failure, not the client's: 502.
  */
 function fromWhatsApp (err: WhatsAppError): AppError {
+  if (err instanceof AppStateKeyMissingError) {
+    return new AppError(409, 'the app-state keys are not synced yet: the phone shares them with a newly linked device shortly after it connects; try again in a few seconds', {}, 'not_synced')
+  }
   switch (err.statusCode) {
     case 408: return new UpstreamTimeoutError(`WhatsApp did not answer in time (${err.message})`)
     case 428: return new AppError(409, `not connected: the connection to WhatsApp is closed (${err.message}); read /session/status`, {}, 'not_connected')

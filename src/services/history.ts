@@ -2,7 +2,7 @@ import type { MessageRow, MessagesRepo } from '../db/repos/messages.js'
 import type { UsersRepo } from '../db/repos/users.js'
 import { AppError, ValidationError } from '../errors.js'
 import { sentChatMessage } from '../whatsapp/chat-message.js'
-import type { OutgoingMessage } from '../whatsapp/outgoing.js'
+import type { MessageRef, OutgoingMessage } from '../whatsapp/outgoing.js'
 import type { SessionRegistry } from '../whatsapp/session-registry.js'
 import type { SendReceipt } from '../whatsapp/session.js'
 import type { ChatMessage } from '../whatsapp/types.js'
@@ -152,6 +152,16 @@ export class HistoryService implements SentMessageLog {
   find (userId: string, chat: string, messageId: string): StoredMessage | undefined {
     const row = this.messages.find(userId, chat, messageId)
     return row === undefined ? undefined : toStored(row)
+  }
+
+  /** The stored message whose media has this direct path (or URL), with its proto JSON, for asking its media again. */
+  findMedia (userId: string, directPath: string, url: string): { ref: MessageRef, message: Record<string, unknown> } | undefined {
+    const row = this.messages.findByMedia(userId, directPath, url)
+    if (row === undefined) return undefined
+    const group = row.chat_jid.endsWith('@g.us')
+    const fromMe = row.from_me === 1
+    const ref: MessageRef = { chat: row.chat_jid, id: row.message_id, fromMe, ...(group && !fromMe ? { participant: row.sender_jid } : {}) }
+    return { ref, message: JSON.parse(row.message_json) as Record<string, unknown> }
   }
 
   /** The chat's newest stored message. */

@@ -4,7 +4,8 @@ import { decodeBase64, looksLikeDataUrl, splitDataUrl } from '../media/data-url.
 import { MediaTooLargeError } from '../media/errors.js'
 import type { MediaIntake, MediaSource, TakenMedia } from '../media/intake.js'
 import type { MediaKind } from '../media/kinds.js'
-import { toSticker } from '../media/sticker.js'
+import { toSticker, withPack } from '../media/sticker.js'
+import type { StickerPack } from '../media/webp-exif.js'
 import { imagePreview } from '../media/thumbnail.js'
 import type { ReplyContext } from '../whatsapp/outgoing.js'
 import type { MessagingService, SendAnswer } from './messaging.js'
@@ -29,8 +30,8 @@ export interface DocumentSend extends MediaSendBase { fileName: string }
 export interface AudioSend extends MediaSendBase { ptt?: boolean, seconds?: number, waveform?: string }
 /** `jpegThumbnail` is base64; without it one is made from the first frame. */
 export interface VideoSend extends MediaSendBase { viewOnce?: boolean, gifPlayback?: boolean, jpegThumbnail?: string }
-/** `pngThumbnail` is base64. */
-export interface StickerSend extends MediaSendBase { pngThumbnail?: string }
+/** `pngThumbnail` is base64; `pack` goes into the WebP's EXIF when any of its fields is set. */
+export interface StickerSend extends MediaSendBase { pngThumbnail?: string, pack?: StickerPack }
 
 /**
  * Media sends: check the session and the fields first (nothing is downloaded for a request that
@@ -92,10 +93,11 @@ export class MediaMessagesService {
     const pngThumbnail = base64Field(req.pngThumbnail, 'PngThumbnail')
     return await this.withMedia(userId, req, 'sticker', 'Sticker', async (chat, taken, context) => {
       const sticker = await toSticker(taken.media, 'Sticker')
+      const media = req.pack === undefined ? sticker.media : await withPack(sticker.media, req.pack, 'Sticker')
       const limit = this.intake.limit('sticker')
-      if (sticker.converted && (sticker.media.data?.length ?? 0) > limit) throw new MediaTooLargeError('Sticker (as WebP)', 'sticker', limit)
+      if ((sticker.converted || media !== sticker.media) && (media.data?.length ?? 0) > limit) throw new MediaTooLargeError('Sticker (as WebP)', 'sticker', limit)
       return await this.messaging.send(userId, chat, {
-        kind: 'sticker', media: sticker.media, isAnimated: sticker.isAnimated, width: sticker.width, height: sticker.height, pngThumbnail, context
+        kind: 'sticker', media, isAnimated: sticker.isAnimated, width: sticker.width, height: sticker.height, pngThumbnail, context
       }, { id: req.id })
     })
   }

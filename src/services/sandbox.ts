@@ -121,6 +121,14 @@ export class SandboxService {
     return { Kind: kind, Connections: this.sandbox.fault(target, fault) }
   }
 
+  /** Expires media on the media host, named by its `DirectPath` (or its `Url`). */
+  async expireMedia (url: string | undefined, directPath: string | undefined): Promise<Record<string, unknown>> {
+    const target = directPath ?? url
+    if (target === undefined || target.trim() === '') throw new ValidationError('missing Url or DirectPath in Payload')
+    const path = await lookup(() => this.sandbox.expireMedia(target.trim()), 'pass the DirectPath (or Url) of a message\'s media')
+    return { DirectPath: path, Expired: true }
+  }
+
   /** The QR code the user's session shows now (the sandbox expires that connection's codes). */
   private shownQr (userId: string): string {
     const session = this.registry.find(userId)

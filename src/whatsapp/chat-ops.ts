@@ -1,5 +1,5 @@
-import { proto, type WASocket } from '@whiskeysockets/baileys'
-import { fromBaileys } from './errors.js'
+import { extractMessageContent, proto, type WASocket } from '@whiskeysockets/baileys'
+import { fromBaileys, WhatsAppError } from './errors.js'
 import type { MessageRef } from './outgoing.js'
 
 /** A chat state the user shows to one chat. */
@@ -38,6 +38,30 @@ export class ChatOps {
         peerDataOperationRequestType: proto.Message.PeerDataOperationRequestType.PLACEHOLDER_MESSAGE_RESEND
       })
     })
+  }
+
+  /**
+   * Asks the phone to upload a message's expired media again (a media retry receipt, Baileys'
+   * `updateMediaMessage`) and resolves with the new direct path. `message` is the stored proto
+   * JSON. Baileys waits for the answer without a limit, so the wait ends here after `timeoutMs`
+   * (a 408 `WhatsAppError`); the phone's refusal is a `WhatsAppError` with its status (404: it no
+   * longer has the media).
+   */
+  async reuploadMedia (ref: MessageRef, message: Record<string, unknown>, timeoutMs: number): Promise<string> {
+    const key = { remoteJid: ref.chat, id: ref.id, fromMe: ref.fromMe, ...(ref.participant !== undefined ? { participant: ref.participant } : {}) }
+    let timer: NodeJS.Timeout | undefined
+    const timeout = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => { reject(new WhatsAppError(`the phone did not upload the media again within ${timeoutMs} ms`, 408)) }, timeoutMs)
+    })
+    try {
+      const updated = await Promise.race([call(async () => await this.sock.updateMediaMessage({ key, message: proto.Message.fromObject(message) })), timeout])
+      const content = extractMessageContent(updated.message)
+      const media = content?.imageMessage ?? content?.videoMessage ?? content?.audioMessage ?? content?.documentMessage ?? content?.stickerMessage
+      if (typeof media?.directPath !== 'string' || media.directPath === '') throw new WhatsAppError('the phone answered without a new direct path', 502)
+      return media.directPath
+    } finally {
+      clearTimeout(timer)
+    }
   }
 
   /** Read receipts for messages others sent (`participant`: the sender in a group). */

@@ -34,11 +34,24 @@ export function boomStatus (err: unknown): number | undefined {
   return typeof code === 'number' ? code : undefined
 }
 
+/**
+ * An app-state change (archive, pin, mute...) asked for before the phone shared its app-state sync
+ * keys with this device, which it does shortly after linking (Baileys: "App state key not present!").
+ */
+export class AppStateKeyMissingError extends WhatsAppError {
+  constructor (message: string) {
+    super(message, 400)
+    this.name = 'AppStateKeyMissingError'
+  }
+}
+
 /** Turns Baileys' Boom errors into {@link WhatsAppError}s; anything else is returned as it is. */
 export function fromBaileys (err: unknown): unknown {
   const status = boomStatus(err)
   if (status === undefined || err instanceof WhatsAppError) return err
-  return new WhatsAppError((err as Error).message, status)
+  const message = (err as Error).message
+  if (status === 400 && /app state key not present/i.test(message)) return new AppStateKeyMissingError(message)
+  return new WhatsAppError(message, status)
 }
 
 /** A session was asked for a user that does not exist (deleted meanwhile): no session is created for it. */

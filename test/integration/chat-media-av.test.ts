@@ -5,6 +5,7 @@ import type { MediaType, proto } from '@whiskeysockets/baileys'
 import { fileTypeFromBuffer } from 'file-type'
 import sharp from 'sharp'
 import { runFfmpeg } from '../../src/media/ffmpeg.js'
+import { readStickerExif } from '../../src/media/webp-exif.js'
 import type { VirtualPhone } from '../../src/sandbox/phones.js'
 import { dataUrl, downloadReceived, type ReceivedMedia } from '../helpers/media.js'
 import type { TestServer } from '../helpers/server.js'
@@ -157,7 +158,7 @@ describe('POST /chat/send/video', () => {
 })
 
 describe('POST /chat/send/sticker', () => {
-  it('converts a PNG to a 512x512 WebP sticker', async () => {
+  it('converts a PNG to a 512x512 WebP sticker, with the pack in its EXIF', async () => {
     const id = expectSent(await post('/chat/send/sticker', { Phone: PEER, Sticker: dataUrl('image/png', png), PackName: 'tests', Emojis: ['🙂'] }))
     const sticker = (await received(id)).stickerMessage!
     expect(sticker.mimetype).toBe('image/webp')
@@ -166,18 +167,27 @@ describe('POST /chat/send/sticker', () => {
     expect(await fileTypeFromBuffer(bytes)).toMatchObject({ mime: 'image/webp' })
     const meta = await sharp(bytes).metadata()
     expect([meta.width, meta.height, meta.hasAlpha]).toEqual([512, 512, true])
+    expect(readStickerExif(meta.exif!)).toEqual({
+      'sticker-pack-id': expect.stringMatching(/^[0-9a-f-]{36}$/), 'sticker-pack-name': 'tests', 'sticker-pack-publisher': '', emojis: ['🙂']
+    })
   })
 
-  it('converts an animated GIF to an animated WebP; a 512x512 WebP is sent unchanged', async () => {
-    const animated = expectSent(await post('/chat/send/sticker', { Phone: PEER, Sticker: dataUrl('image/gif', gif) }))
+  it('converts an animated GIF to an animated WebP; a 512x512 WebP is sent unchanged, or with only the pack added', async () => {
+    const animated = expectSent(await post('/chat/send/sticker', { Phone: PEER, Sticker: dataUrl('image/gif', gif), PackId: 'com.example.anim', PackPublisher: 'Alice' }))
     const moving = (await received(animated)).stickerMessage!
     expect(moving.isAnimated).toBe(true)
     const frames = await sharp(await download(moving, 'sticker'), { animated: true }).metadata()
     expect([frames.format, frames.width, frames.pageHeight, frames.pages]).toEqual(['webp', 512, 512, 5])
+    expect(readStickerExif(frames.exif!)).toEqual({ 'sticker-pack-id': 'com.example.anim', 'sticker-pack-name': '', 'sticker-pack-publisher': 'Alice' })
 
     const webp = await sharp({ create: { width: 512, height: 512, channels: 4, background: { r: 0, g: 0, b: 255, alpha: 0.5 } } }).webp().toBuffer()
     const id = expectSent(await post('/chat/send/sticker', { Phone: PEER, Sticker: dataUrl('image/webp', webp) }))
     expect((await download((await received(id)).stickerMessage!, 'sticker')).equals(webp)).toBe(true)
+
+    const packed = expectSent(await post('/chat/send/sticker', { Phone: PEER, Sticker: dataUrl('image/webp', webp), PackName: 'kept as it is', Emojis: ['🎉', '😀'] }))
+    const bytes = await download((await received(packed)).stickerMessage!, 'sticker')
+    expect(readStickerExif((await sharp(bytes).metadata()).exif!)).toMatchObject({ 'sticker-pack-name': 'kept as it is', emojis: ['🎉', '😀'] })
+    expect((await sharp(bytes).raw().toBuffer()).equals(await sharp(webp).raw().toBuffer())).toBe(true)
   })
 })
 

@@ -39,6 +39,13 @@ describe('Baileys session <-> Baileys session', () => {
     expect(sets.flatMap(s => s.chats).length).toBeGreaterThan(0)
   })
 
+  it('shares the phone\'s app-state sync key with a new companion, so app-state patches (archive) work', async () => {
+    await inA.waitFor(() => a.auth.creds.myAppStateKeyId, 5000, 'the app-state key share')
+    const id = await carol.sendText(a.jid, 'archive this chat')
+    const got = await inA.waitForMessage(m => m.key.id === id)
+    await a.sock.chatModify({ archive: true, lastMessages: [{ key: got.key, messageTimestamp: got.messageTimestamp }] }, carol.jid)
+  })
+
   it('exchanges text both ways with real Signal sessions and server acks', async () => {
     const sent = await a.sock.sendMessage(b.jid, { text: 'hi B' })
     const got = await inB.waitForMessage(m => m.key.id === sent?.key.id)

@@ -98,6 +98,51 @@ describe('sandbox world store (world.db)', () => {
     await stop(again)
   })
 
+  it('keeps unacknowledged stanzas across a restart, and forgets one per ack without rewriting the others', async () => {
+    const dir = tempDir()
+    const first = await start({ dataDir: dir })
+    first.createPhone(A)
+    const device = `${A}:7@s.whatsapp.net`
+    const note = (id: string) => ({ tag: 'notification', attrs: { id, from: 's.whatsapp.net', type: 'sandbox-test' } })
+    for (let i = 0; i < 5; i++) first.injectStanza(A, 7, note(`N${i}`))
+    first.core.flush()
+    const before = stats(first)
+    first.core.onAck(A, 7, { tag: 'ack', attrs: { class: 'notification', id: 'N1', to: 's.whatsapp.net', type: 'sandbox-test' } })
+    first.core.onAck(A, 7, { tag: 'ack', attrs: { class: 'notification', id: 'N3', to: 's.whatsapp.net', type: 'other' } })
+    first.core.flush()
+    const after = stats(first)
+    expect(after.commits - before.commits).toBe(1)
+    expect(after.bytes - before.bytes).toBe(0)
+    expect(first.unacked(device).map(s => s.id)).toEqual(['N0', 'N2', 'N3', 'N4'])
+    await stop(first)
+
+    const second = await start({ dataDir: dir, queueLimit: 3 })
+    expect(second.unacked(device).map(s => s.id)).toEqual(['N0', 'N2', 'N3', 'N4'])
+    second.injectStanza(A, 7, note('N5'))
+    expect(second.unacked(device).map(s => s.id)).toEqual(['N3', 'N4', 'N5'])
+    await stop(second)
+
+    const third = await start({ dataDir: dir })
+    expect(third.unacked(device).map(s => s.id)).toEqual(['N3', 'N4', 'N5'])
+    await stop(third)
+  })
+
+  it('keeps media expiry across a restart', async () => {
+    const dir = tempDir()
+    const first = await start({ dataDir: dir })
+    const a = first.createPhone(A)
+    const id = await first.createPhone(B).sendMessage(a.jid, { image: Buffer.alloc(500, 1), jpegThumbnail: '' })
+    await first.settle(A)
+    const path = a.received().find(m => m.id === id)!.message!.imageMessage!.directPath!
+    expect(first.expireMedia(path)).toBe(path)
+    await stop(first)
+
+    const second = await start({ dataDir: dir })
+    expect(second.core.world.media[path]).toMatchObject({ expired: true })
+    expect(second.core.store.getBlob(path)?.length).toBeGreaterThan(0)
+    await stop(second)
+  })
+
   it('imports a world.json of an earlier version once, then renames it', async () => {
     const memory = await start({})
     const a = memory.createPhone(A, 'Alice')

@@ -27,6 +27,8 @@ const rows: Array<[string, Row]> = [
   ['a raw Boom 408', { failure: boom(408, 'Timed Out'), status: 504, reason: 'upstream_timeout' }],
   ['a raw Boom 428', { failure: boom(428, 'Connection Closed'), status: 409, reason: 'not_connected' }],
   ['a raw Boom 406', { failure: boom(406, 'not-acceptable'), status: 502, reason: 'whatsapp_error' }],
+  ['Baileys\' app-state key missing', { failure: boom(400, 'App state key not present!'), status: 409, reason: 'not_synced', message: /app-state keys are not synced yet/ }],
+  ['another raw Boom 400', { failure: boom(400, 'bad-request'), status: 502, reason: 'whatsapp_error' }],
   ['SandboxError unknown_number', { failure: new SandboxError('unknown_number', 'unknown number 5491100001111'), status: 404, reason: 'unknown_number', message: /^unknown number 5491100001111$/ }],
   ['SandboxError no_pairing_request', { failure: new SandboxError('no_pairing_request', 'no pending pairing-code request'), status: 404, reason: 'no_pairing_request' }],
   ['SandboxError invalid_qr', { failure: new SandboxError('invalid_qr', 'bad qr'), status: 404, reason: 'invalid_qr' }]

@@ -37,6 +37,7 @@ export class MessagesRepo {
   private readonly findStmt
   private readonly latestStmt
   private readonly chatsStmt
+  private readonly byMediaStmt
   private readonly recordTx
   private readonly limitTx
 
@@ -56,6 +57,8 @@ export class MessagesRepo {
     this.findStmt = db.prepare('SELECT * FROM messages WHERE user_id = ? AND chat_jid = ? AND message_id = ?')
     this.latestStmt = db.prepare('SELECT * FROM messages WHERE user_id = ? AND chat_jid = ? ORDER BY timestamp DESC, seq DESC LIMIT ?')
     this.chatsStmt = db.prepare('SELECT chat_jid, MAX(timestamp) AS last FROM messages WHERE user_id = ? GROUP BY chat_jid ORDER BY last DESC, chat_jid')
+    this.byMediaStmt = db.prepare(`SELECT * FROM messages WHERE user_id = @user AND media_json IS NOT NULL
+      AND (json_extract(media_json, '$.directPath') = @path OR json_extract(media_json, '$.url') = @url) ORDER BY seq DESC LIMIT 1`)
     this.recordTx = db.transaction((message: NewMessage, keep: number): boolean => {
       const inserted = this.insertStmt.run({ ...message, now: Date.now() }).changes > 0
       if (inserted && message.message_type === 'edit' && message.target_message_id !== '') {
@@ -87,6 +90,14 @@ export class MessagesRepo {
   /** The chat's newest messages, newest first. */
   latest (userId: string, chat: string, limit: number): MessageRow[] {
     return this.latestStmt.all(userId, chat, limit) as MessageRow[]
+  }
+
+  /**
+   * The newest stored message whose media has this direct path or URL (a scan of the user's media
+   * messages: only for the rare download of expired media).
+   */
+  findByMedia (userId: string, directPath: string, url: string): MessageRow | undefined {
+    return this.byMediaStmt.get({ user: userId, path: directPath, url }) as MessageRow | undefined
   }
 
   /** The user's chats with stored messages, the most recently active first. */

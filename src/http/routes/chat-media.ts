@@ -84,7 +84,9 @@ export const chatMediaRoutes = [
     body: sendStickerSchema,
     response: sendResponse,
     handler: async ({ ctx, deps, body }) => await deps.mediaMessages.sendSticker(currentUser(ctx).id, {
-      ...base(ctx, body, body.Sticker), pngThumbnail: body.PngThumbnail
+      ...base(ctx, body, body.Sticker),
+      pngThumbnail: body.PngThumbnail,
+      pack: { id: body.PackId, name: body.PackName, publisher: body.PackPublisher, emojis: body.Emojis }
     })
   })
 ]

@@ -1,7 +1,7 @@
 import type { SandboxService } from '../../services/sandbox.js'
 import { routesWith } from '../route.js'
 import {
-  createPhoneSchema, faultResponse, faultSchema, pairResponse, pairSchema, phoneResponse, phoneSendResponse, phoneSendSchema,
+  createPhoneSchema, expireMediaResponse, expireMediaSchema, faultResponse, faultSchema, pairResponse, pairSchema, phoneResponse, phoneSendResponse, phoneSendSchema,
   receivedResponse, scanResponse, scanSchema
 } from '../schemas/sandbox.js'
 
@@ -63,5 +63,14 @@ export const sandboxRoutes = [
     body: faultSchema,
     response: faultResponse,
     handler: ({ deps, body }) => deps.sandbox.fault(body.UserID, body.Kind)
+  }),
+  route({
+    method: 'POST',
+    path: '/sandbox/media/expire',
+    summary: 'Expire media on the sandbox\'s media host (downloads answer 410 until the phone uploads it again)',
+    auth: 'admin',
+    body: expireMediaSchema,
+    response: expireMediaResponse,
+    handler: async ({ deps, body }) => await deps.sandbox.expireMedia(body.Url, body.DirectPath)
   })
 ]

@@ -50,7 +50,7 @@ export const sendVideoSchema = z.object({
   JPEGThumbnail: base64Bytes.optional()
 })
 
-/** The pack fields are accepted (wuzapi writes them into the WebP's EXIF) but not sent yet. */
+/** The pack fields are written into the WebP's EXIF, as wuzapi does. */
 export const sendStickerSchema = z.object({
   ...mediaFields,
   Sticker: mediaValue.optional(),

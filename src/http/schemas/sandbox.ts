@@ -53,6 +53,8 @@ export const phoneSendSchema = z.object({
   Presence: z.string().pipe(z.enum(['available', 'unavailable'], { error: 'must be available or unavailable' })).optional()
 })
 export const faultSchema = z.object({ UserID: id, Kind: id })
+/** A media `Url` or `DirectPath` (as a message's media fields carry them). */
+export const expireMediaSchema = z.object({ Url: text(LIMITS.url).optional(), DirectPath: text(LIMITS.url).optional() })
 
 export const scanResponse = z.object({ jid: z.string(), lid: z.string(), state: z.string() })
 export const pairResponse = z.object({ jid: z.string(), lid: z.string() })
@@ -71,3 +73,4 @@ export const receivedResponse = z.object({
   }))
 })
 export const faultResponse = z.object({ Kind: z.string(), Connections: z.number() })
+export const expireMediaResponse = z.object({ DirectPath: z.string(), Expired: z.boolean() })
