@@ -43,6 +43,8 @@ export class SessionsService {
     const before = this.registry.peek(user.id).state
     const session = await this.registry.exclusive(user.id, async s => {
       s.start()
+      // a stored login reconnects: mark it now, so a crash before the socket opens still restores it
+      if (s.hasLogin) this.users.update(user.id, { connected: 1 })
       return s
     })
     if (!immediate && before !== 'connected') await session.waitFor(s => SETTLED.has(s), this.options.connectWaitMs)
