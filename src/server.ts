@@ -100,7 +100,8 @@ async function start (config: Config, logger: Logger, life: Lifecycle): Promise<
       queryTimeoutMs: config.waQueryTimeoutMs,
       connectTimeoutMs: 20_000,
       extra: () => sandbox?.socketOptions() ?? {}
-    }
+    },
+    historyDays: id => usersRepo.byId(id)?.days_to_sync_history ?? 0
   }, { userExists: id => usersRepo.byId(id) !== undefined }), async r => { await r.closeAll() })
   persistSessionMarks(registry, usersRepo)
 

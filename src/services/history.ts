@@ -11,6 +11,9 @@ import type { SentMessageLog } from './messaging.js'
 /** The most messages per chat a user may keep. */
 export const MAX_HISTORY = 100_000
 
+/** The deepest history sync a user may ask for, in days (10 years). */
+export const MAX_SYNC_DAYS = 3650
+
 /** One row of `GET /chat/history`, in wuzapi's shape (plus `from_me`). */
 export interface HistoryRow {
   id: number
@@ -93,6 +96,7 @@ export class HistoryService implements SentMessageLog {
   listen (): () => void {
     return this.registry.onEvent((userId, event) => {
       if (event.type === 'message') this.store(userId, event.message)
+      else if (event.type === 'history') for (const message of event.messages) this.store(userId, message)
     })
   }
 
@@ -128,13 +132,25 @@ export class HistoryService implements SentMessageLog {
     }, keep)
   }
 
-  /** wuzapi's `POST /session/history`: sets how many messages per chat are kept and drops the surplus now. */
-  configure (userId: string, history: number): { Details: string, History: number } {
+  /**
+   * wuzapi's `POST /session/history`: sets how many messages per chat are kept and drops the surplus
+   * now; `days` (wuzapi's `days_to_sync_history`, 0: all) sets how far back history syncs from the
+   * phone are taken.
+   */
+  configure (userId: string, history: number, days?: number): { Details: string, History: number, DaysToSyncHistory?: number } {
     if (history < 0) throw new ValidationError('history cannot be negative')
     if (!Number.isInteger(history) || history > MAX_HISTORY) throw new ValidationError(`invalid history: a whole number of messages per chat, at most ${MAX_HISTORY}`)
-    this.users.update(userId, { history })
+    if (days !== undefined && (!Number.isInteger(days) || days < 0 || days > MAX_SYNC_DAYS)) {
+      throw new ValidationError(`invalid days_to_sync_history: a whole number of days from 0 (all) to ${MAX_SYNC_DAYS}`)
+    }
+    this.users.update(userId, { history, ...(days !== undefined ? { days_to_sync_history: days } : {}) })
     this.messages.limit(userId, history)
-    return { Details: 'History configured successfully', History: history }
+    return { Details: 'History configured successfully', History: history, ...(days !== undefined ? { DaysToSyncHistory: days } : {}) }
+  }
+
+  /** How many days of history the user takes from history syncs (0: all). */
+  syncDays (userId: string): number {
+    return this.users.byId(userId)?.days_to_sync_history ?? 0
   }
 
   /** The chat's newest `limit` messages, newest first; 501 when the user keeps no history (wuzapi's answer). */

@@ -1,9 +1,15 @@
-import type { BaileysEventMap, GroupMetadata, WASocket } from '@whiskeysockets/baileys'
+import type { BaileysEventMap, BinaryNode, GroupMetadata, WASocket } from '@whiskeysockets/baileys'
 import type { Logger } from '../util/logger.js'
 import { boomStatus } from './errors.js'
 import { toChatMessage } from './chat-message.js'
 import type { ChatMessage } from './types.js'
 import type { WebhookEvent } from '../events/catalogue.js'
+import { callEvent } from './webhook-events/call.js'
+import { addsMe, groupUpdateEvent, joinedGroupEvent, participantsEvent } from './webhook-events/group.js'
+import { historySyncBatch } from './webhook-events/history.js'
+import { identityChangeEvent } from './webhook-events/identity.js'
+import { pictureEvents } from './webhook-events/picture.js'
+import { presenceEvent } from './webhook-events/presence.js'
 
 /** A `connection.update` in our terms. */
 export interface ConnectionUpdate {
@@ -27,6 +33,76 @@ export interface TapHandlers {
   messages (messages: readonly ChatMessage[]): void
   /** A webhook event mapped from the batch (receipts, presence, calls, groups, history, ...). */
   webhook (event: WebhookEvent): void
+  /** Chat messages of a history sync (already cut to {@link historyDays}), for the message history. */
+  historyMessages? (messages: readonly ChatMessage[]): void
+  /** How many days of history the user wants from a history sync (0: all the phone sends). */
+  historyDays? (): number
+}
+
+const nowSeconds = (): number => Math.floor(Date.now() / 1000)
+
+/**
+ * The webhook events of a batch that need no stanza: calls, group changes, joined groups and
+ * history syncs. `sock` is used only to fetch a group the user was added to.
+ */
+function mapBatch (sock: WASocket, batch: Partial<BaileysEventMap>, handlers: TapHandlers, logger: Logger): void {
+  const now = nowSeconds()
+  for (const call of batch.call ?? []) {
+    const event = callEvent(call)
+    if (event !== undefined) handlers.webhook(event)
+  }
+  for (const g of batch['groups.upsert'] ?? []) handlers.webhook(joinedGroupEvent(g))
+  for (const g of batch['groups.update'] ?? []) {
+    const event = groupUpdateEvent(g, now)
+    if (event !== undefined) handlers.webhook(event)
+  }
+  const participants = batch['group-participants.update']
+  if (participants !== undefined) {
+    const event = participantsEvent(participants, now)
+    if (event !== undefined) handlers.webhook(event)
+    if (addsMe(participants, { id: sock.user?.id, lid: sock.user?.lid })) {
+      sock.groupMetadata(participants.id)
+        .then(meta => { handlers.webhook(joinedGroupEvent({ ...meta, author: participants.author, authorPn: participants.authorPn })) })
+        .catch((err: unknown) => { logger.warn({ err, group: participants.id }, 'could not read the group the user was added to') })
+    }
+  }
+  const history = batch['messaging-history.set']
+  if (history !== undefined) {
+    const cut = historySyncBatch(history, { days: handlers.historyDays?.() ?? 0, now, ownJid: sock.user?.id ?? '' })
+    if (cut !== undefined) {
+      if (cut.messages.length > 0) handlers.historyMessages?.(cut.messages)
+      handlers.webhook(cut.event)
+    }
+  }
+}
+
+/**
+ * Stanzas read directly (Baileys has no event for them, or loses what wuzapi sends): `<presence>`
+ * (Baileys reports a chat's `paused` as the same `available`), picture and identity notifications.
+ * Returns the detacher.
+ */
+function tapStanzas (sock: WASocket, handlers: TapHandlers, logger: Logger, attached: () => boolean): () => void {
+  const guard = (fn: (node: BinaryNode) => void) => (node: BinaryNode): void => {
+    if (!attached()) return
+    try {
+      fn(node)
+    } catch (err) {
+      logger.error({ err }, 'stanza event handler failed')
+    }
+  }
+  const listeners: Array<[string, (node: BinaryNode) => void]> = [
+    ['CB:presence', guard(node => {
+      const event = presenceEvent(node.attrs)
+      if (event !== undefined) handlers.webhook(event)
+    })],
+    ['CB:notification,type:picture', guard(node => { for (const event of pictureEvents(node)) handlers.webhook(event) })],
+    ['CB:notification,type:encrypt,identity', guard(node => {
+      const event = identityChangeEvent(node)
+      if (event !== undefined) handlers.webhook(event)
+    })]
+  ]
+  for (const [name, fn] of listeners) sock.ws.on(name, fn)
+  return () => { for (const [name, fn] of listeners) sock.ws.off(name, fn) }
 }
 
 /** The chat messages of a `messages.upsert`. */
@@ -75,12 +151,15 @@ export function tapSocket (sock: WASocket, handlers: TapHandlers, logger: Logger
         const messages = chatMessages(upsert, sock.user?.id ?? '')
         if (messages.length > 0) handlers.messages(messages)
       }
+      mapBatch(sock, batch, handlers, logger)
     } catch (err) {
       logger.error({ err }, 'session event handler failed')
     }
   })
+  const detachStanzas = tapStanzas(sock, handlers, logger, () => attached)
   return () => {
     attached = false
     detach()
+    detachStanzas()
   }
 }

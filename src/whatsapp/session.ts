@@ -24,6 +24,8 @@ export interface SessionEnv {
   logger: Logger
   auth: WaAuthRepo
   socket: SocketSettings
+  /** The user's history depth in days (`days_to_sync_history`; 0: all the phone sends). */
+  historyDays? (userId: string): number
 }
 
 /** What a session tells its owner (the registry). */
@@ -70,6 +72,8 @@ export class UserSession {
         groupsUpserted: g => { groups.upsert(g) },
         groupChanged: jid => { groups.invalidate(jid) },
         webhook: event => { owner.emit({ type: 'webhook', event }) },
+        historyMessages: list => { owner.emit({ type: 'history', messages: [...list] }) },
+        historyDays: () => env.historyDays?.(userId) ?? 0,
         messages: list => {
           for (const message of list) {
             if (!(message.fromMe && this.ownSends.get(message.id) !== undefined)) owner.emit({ type: 'message', message, webhook: undefined })

@@ -54,6 +54,8 @@ export type SessionEvent =
   | { type: 'message', message: ChatMessage, webhook: WebhookEvent | undefined }
   /** Any other webhook event (receipts, presence, calls, groups, history sync, ...), already in wuzapi's shape. */
   | { type: 'webhook', event: WebhookEvent }
+  /** Messages of a history sync from the phone (already cut to the user's history depth), for the message history. */
+  | { type: 'history', messages: ChatMessage[] }
 
 /** wuzapi's `message_type` names, plus `edit` and `poll_vote`. */
 export type ChatMessageType =

@@ -19,7 +19,7 @@ export const historyRoutes = [
     auth: 'user',
     body: setHistorySchema,
     response: setHistoryResponse,
-    handler: ({ ctx, deps, body }) => deps.history.configure(currentUser(ctx).id, body.history)
+    handler: ({ ctx, deps, body }) => deps.history.configure(currentUser(ctx).id, body.history, body.days_to_sync_history)
   }),
   route({
     method: 'GET',

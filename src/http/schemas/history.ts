@@ -7,8 +7,8 @@ export const MAX_HISTORY_PAGE = 10_000
 export const MAX_READ_IDS = 1000
 
 /** `POST /session/history` (wuzapi: `{"history": N}`). */
-export const setHistorySchema = z.object({ history: z.number().int('must be a whole number') })
-export const setHistoryResponse = z.object({ Details: z.string(), History: z.number() })
+export const setHistorySchema = z.object({ history: z.number().int('must be a whole number'), days_to_sync_history: z.number().optional() })
+export const setHistoryResponse = z.object({ Details: z.string(), History: z.number(), DaysToSyncHistory: z.number().optional() })
 
 /** `GET /chat/history?chat_jid=...&limit=...`. */
 export const historyQuery = z.object({
