@@ -1,6 +1,6 @@
 import type { MessageRow, MessagesRepo } from '../db/repos/messages.js'
 import type { UsersRepo } from '../db/repos/users.js'
-import { AppError, ValidationError } from '../errors.js'
+import { AppError, SessionStateError, ValidationError } from '../errors.js'
 import { sentChatMessage } from '../whatsapp/chat-message.js'
 import type { OutgoingMessage } from '../whatsapp/outgoing.js'
 import type { SessionRegistry } from '../whatsapp/session-registry.js'
@@ -146,6 +146,36 @@ export class HistoryService implements SentMessageLog {
     this.users.update(userId, { history, ...(days !== undefined ? { days_to_sync_history: days } : {}) })
     this.messages.limit(userId, history)
     return { Details: 'History configured successfully', History: history, ...(days !== undefined ? { DaysToSyncHistory: days } : {}) }
+  }
+
+  /**
+   * wuzapi's `GET /session/history`: asks the user's phone for `count` messages of a chat older
+   * than a given one; they arrive later as a `HistorySync` event (and are stored). Absent fields
+   * come from the stored history: the chat of the newest stored message, and the chat's oldest
+   * stored message as the point to go back from.
+   */
+  async requestSync (userId: string, req: { count: number, chat?: string, oldestId?: string, oldestFromMe?: boolean, oldestTimestampMs?: number }): Promise<{
+    details: string, timestamp: number, count: number, chat_jid: string, oldest_msg_id: string, oldest_msg_from_me: boolean, oldest_msg_timestamp: number
+  }> {
+    const chat = req.chat ?? this.messages.newest(userId)?.chat_jid
+    if (chat === undefined) throw new ValidationError('missing chat_jid: no stored message to start from; give chat_jid, oldest_msg_id and oldest_msg_timestamp')
+    const oldest = req.oldestId === undefined ? this.messages.oldest(userId, chat) : this.messages.find(userId, chat, req.oldestId)
+    const id = req.oldestId ?? oldest?.message_id
+    if (id === undefined) throw new ValidationError(`missing oldest_msg_id: no stored message in ${chat} to start from; give oldest_msg_id and oldest_msg_timestamp`)
+    const fromMe = req.oldestFromMe ?? (oldest?.from_me === 1)
+    const timestampMs = req.oldestTimestampMs ?? (oldest === undefined ? Date.now() : oldest.timestamp * 1000)
+    const session = this.registry.find(userId)
+    if (session === undefined) throw new SessionStateError('no session: the WhatsApp session is disconnected; call /session/connect first', 'disconnected')
+    await session.ops().requestHistory(req.count, { ref: { chat, id, fromMe }, timestampMs })
+    return {
+      details: 'History sync request Sent',
+      timestamp: Math.floor(Date.now() / 1000),
+      count: req.count,
+      chat_jid: chat,
+      oldest_msg_id: id,
+      oldest_msg_from_me: fromMe,
+      oldest_msg_timestamp: timestampMs
+    }
   }
 
   /** How many days of history the user takes from history syncs (0: all). */

@@ -4,7 +4,8 @@ import type { UsersRepo } from '../db/repos/users.js'
 import { NotFoundError, SessionStateError, ValidationError } from '../errors.js'
 import { messageToJson } from '../whatsapp/message-json.js'
 import type { SessionRegistry } from '../whatsapp/session-registry.js'
-import { phoneAction, phoneQuote, phoneSendKind, type PhoneSendFields } from './phone-send.js'
+import { phoneAction, phoneQuote, phoneSendKind, WITHOUT_TO, type PhoneSendFields } from './phone-send.js'
+import type { PhoneAction } from '../sandbox/index.js'
 
 /** The faults `/sandbox/fault` can trigger, by the name the API uses. */
 export const FAULTS: ReadonlyMap<string, FaultKind> = new Map<string, FaultKind>([
@@ -71,17 +72,26 @@ export class SandboxService {
    */
   async phoneSend (phone: string, fields: PhoneSendFields): Promise<Record<string, unknown>> {
     const kind = phoneSendKind(fields)
-    const action = phoneAction(fields, kind)
+    const action = this.withMembers(phoneAction(fields, kind))
     const quote = phoneQuote(fields, kind)
     const sender = this.sandbox.createPhone(digits(phone))
-    if (action.kind === 'presence') {
-      await runPhoneAction(sender, '', action)
-      return { Kind: kind, Id: '', To: '' }
+    if (WITHOUT_TO.has(kind)) {
+      const id = await lookup(async () => await runPhoneAction(sender, '', action), 'vote in a poll the phone received, with option names it has')
+      return { Kind: kind, Id: id, To: action.kind === 'group-create' ? id : '' }
     }
     if (fields.To === undefined || fields.To === '') throw new ValidationError('missing To in Payload: a user id, a number or a JID')
     const target = this.resolveTarget(fields.To)
     const id = await lookup(async () => await runPhoneAction(sender, target, action, quote), 'send to a user id, a logged-in number or a group the phone is in')
     return { Kind: kind, Id: id, To: target }
+  }
+
+  /** Group members named by user id or number, as JIDs. */
+  private withMembers (action: PhoneAction): PhoneAction {
+    if (action.kind === 'group-create') return { ...action, members: action.members.map(m => this.resolveTarget(m)) }
+    if (action.kind === 'group-change' && action.change.kind === 'participants') {
+      return { ...action, change: { ...action.change, members: action.change.members.map(m => this.resolveTarget(m)) } }
+    }
+    return action
   }
 
   /** What a virtual phone received, decoded. */

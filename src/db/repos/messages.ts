@@ -37,6 +37,8 @@ export class MessagesRepo {
   private readonly findStmt
   private readonly latestStmt
   private readonly chatsStmt
+  private readonly oldestStmt
+  private readonly newestStmt
   private readonly recordTx
   private readonly limitTx
 
@@ -55,6 +57,8 @@ export class MessagesRepo {
         FROM messages WHERE user_id = @user) WHERE n > @keep)`)
     this.findStmt = db.prepare('SELECT * FROM messages WHERE user_id = ? AND chat_jid = ? AND message_id = ?')
     this.latestStmt = db.prepare('SELECT * FROM messages WHERE user_id = ? AND chat_jid = ? ORDER BY timestamp DESC, seq DESC LIMIT ?')
+    this.oldestStmt = db.prepare('SELECT * FROM messages WHERE user_id = ? AND chat_jid = ? ORDER BY timestamp ASC, seq ASC LIMIT 1')
+    this.newestStmt = db.prepare('SELECT * FROM messages WHERE user_id = ? ORDER BY timestamp DESC, seq DESC LIMIT 1')
     this.chatsStmt = db.prepare('SELECT chat_jid, MAX(timestamp) AS last FROM messages WHERE user_id = ? GROUP BY chat_jid ORDER BY last DESC, chat_jid')
     this.recordTx = db.transaction((message: NewMessage, keep: number): boolean => {
       const inserted = this.insertStmt.run({ ...message, now: Date.now() }).changes > 0
@@ -87,6 +91,16 @@ export class MessagesRepo {
   /** The chat's newest messages, newest first. */
   latest (userId: string, chat: string, limit: number): MessageRow[] {
     return this.latestStmt.all(userId, chat, limit) as MessageRow[]
+  }
+
+  /** The chat's oldest stored message. */
+  oldest (userId: string, chat: string): MessageRow | undefined {
+    return this.oldestStmt.get(userId, chat) as MessageRow | undefined
+  }
+
+  /** The user's newest stored message, in any chat. */
+  newest (userId: string): MessageRow | undefined {
+    return this.newestStmt.get(userId) as MessageRow | undefined
   }
 
   /** The user's chats with stored messages, the most recently active first. */
