@@ -91,11 +91,23 @@ describe('history sync', () => {
     expect(conv.messages.map((m: any) => m.message.key.ID)).toEqual([ids[0], ids[1]])
   })
 
-  it('answers a bad request with a 400 that says what to give', async () => {
-    const other = await createUser(server.api)
-    const res = await server.api('GET', '/session/history?count=0', { token: other.token })
-    expect(res.status).toBe(400)
-    expect(res.body.error).toMatch(/count/)
+  it('answers a bad request with a 400 that says what to give, and 409 without a session', async () => {
+    const other = await createUser(server.api, { history: 10 })
+    const cases: Array<[string, string]> = [
+      ['count=0', 'invalid count: must be at least 1'],
+      ['count=501', 'invalid count: must be at most 500'],
+      ['oldest_msg_from_me=maybe', 'invalid oldest_msg_from_me: must be true or false'],
+      ['oldest_msg_timestamp=-5', 'invalid oldest_msg_timestamp: must not be negative'],
+      ['', 'missing chat_jid: no stored message to start from'],
+      ['chat_jid=5491100005599', 'missing oldest_msg_id: no stored message in 5491100005599@s.whatsapp.net']
+    ]
+    for (const [query, error] of cases) {
+      const res = await server.api('GET', `/session/history?${query}`, { token: other.token })
+      expect({ query, status: res.status, error: res.body.error }).toEqual({ query, status: 400, error: expect.stringContaining(error) })
+    }
+    const res = await server.api('GET', '/session/history?chat_jid=5491100005599&oldest_msg_id=X&oldest_msg_timestamp=1', { token: other.token })
+    expect(res.status).toBe(409)
+    expect(res.body.error).toMatch(/^no session/)
   })
 })
 
@@ -131,10 +143,24 @@ describe('calls', () => {
     expect(ended.event).toMatchObject({ From: PHONE_JID, CallCreator: PHONE_JID, Reason: '' })
   })
 
-  it('says what a terminate lacks', async () => {
-    const res = await server.api('POST', `/sandbox/phones/${PHONE_PN}/send`, { admin: true, json: { To: user.id, Call: 'terminate' } })
-    expect(res.status).toBe(400)
-    expect(res.body.error).toMatch(/missing Id in Payload/)
+  it('answers bad input with a 400 that says what to fix', async () => {
+    const cases: Array<[Record<string, unknown>, string]> = [
+      [{ To: user.id, Call: 'terminate' }, 'missing Id in Payload: terminate needs the CallID'],
+      [{ To: user.id, Call: 'ring' }, 'invalid Call: must be offer or terminate'],
+      [{ To: user.id, Call: 'offer', Body: 'hi' }, 'one kind per request: got Body and Call'],
+      [{ Call: 'offer' }, 'missing To in Payload'],
+      [{ Vote: ['a'] }, 'missing Id in Payload: a vote needs'],
+      [{ To: user.id, Picture: 'not base64!' }, 'invalid Picture: could not decode the base64 data'],
+      [{ GroupCreate: ' ' }, 'invalid GroupCreate: give the group\'s name'],
+      [{ To: user.id, GroupSubject: '' }, 'invalid GroupSubject'],
+      [{ To: user.id, GroupParticipants: 'add' }, 'missing Participants in Payload'],
+      [{ To: user.id, GroupParticipants: 'kick', Participants: ['1'] }, 'invalid GroupParticipants: must be add, remove, promote or demote'],
+      [{ To: user.id, Call: 'offer', ContextInfo: { StanzaID: 'X' } }, 'invalid ContextInfo: a Call cannot quote a message']
+    ]
+    for (const [json, error] of cases) {
+      const res = await server.api('POST', `/sandbox/phones/${PHONE_PN}/send`, { admin: true, json })
+      expect({ json, status: res.status, error: res.body.error }).toEqual({ json, status: 400, error: expect.stringContaining(error) })
+    }
   })
 })
 
@@ -214,9 +240,12 @@ describe('poll votes', () => {
       { pollCreatorJid: USER_JID, pollMsgId: pollId, pollEncKey: poll.message!.messageContextInfo!.messageSecret!, voterJid: PHONE_JID }
     )
     expect(decrypted.selectedOptions.map(o => Buffer.from(o).toString('hex'))).toEqual([createHash('sha256').update('Sushi').digest('hex')])
+    const wrong = await server.api('POST', `/sandbox/phones/${PHONE_PN}/send`, { admin: true, json: { Vote: ['Tacos'], Id: pollId } })
+    expect(wrong.status).toBe(404)
+    expect(wrong.body.error).toContain('has no option Tacos (it has Pizza, Sushi)')
   })
 
-  it('refuses a vote for an option the poll lacks, naming them', async () => {
+  it('refuses a vote in a poll the phone never received', async () => {
     const res = await server.api('POST', `/sandbox/phones/${PHONE_PN}/send`, { admin: true, json: { Vote: ['Nope'], Id: 'NOSUCHPOLL' } })
     expect(res.status).toBe(404)
     expect(res.body.error).toMatch(/no poll with id NOSUCHPOLL/)
