@@ -5,7 +5,7 @@ import { toChatMessage } from './chat-message.js'
 import type { ChatMessage } from './types.js'
 import type { WebhookEvent } from '../events/catalogue.js'
 import { callEvent } from './webhook-events/call.js'
-import { addsMe, groupUpdateEvent, joinedGroupEvent, participantsEvent } from './webhook-events/group.js'
+import { addsMe, groupNotice, groupUpdateEvent, joinedGroupEvent, participantsEvent, type GroupNotice } from './webhook-events/group.js'
 import { historySyncBatch } from './webhook-events/history.js'
 import { identityChangeEvent } from './webhook-events/identity.js'
 import { pictureEvents } from './webhook-events/picture.js'
@@ -45,7 +45,7 @@ const nowSeconds = (): number => Math.floor(Date.now() / 1000)
  * The webhook events of a batch that need no stanza: calls, group changes, joined groups and
  * history syncs. `sock` is used only to fetch a group the user was added to.
  */
-function mapBatch (sock: WASocket, batch: Partial<BaileysEventMap>, handlers: TapHandlers, logger: Logger): void {
+function mapBatch (sock: WASocket, batch: Partial<BaileysEventMap>, handlers: TapHandlers, logger: Logger, notices: ReadonlyMap<string, GroupNotice>): void {
   const now = nowSeconds()
   for (const call of batch.call ?? []) {
     const event = callEvent(call)
@@ -53,12 +53,12 @@ function mapBatch (sock: WASocket, batch: Partial<BaileysEventMap>, handlers: Ta
   }
   for (const g of batch['groups.upsert'] ?? []) handlers.webhook(joinedGroupEvent(g))
   for (const g of batch['groups.update'] ?? []) {
-    const event = groupUpdateEvent(g, now)
+    const event = groupUpdateEvent(g, now, notices.get(g.id ?? ''))
     if (event !== undefined) handlers.webhook(event)
   }
   const participants = batch['group-participants.update']
   if (participants !== undefined) {
-    const event = participantsEvent(participants, now)
+    const event = participantsEvent(participants, now, notices.get(participants.id))
     if (event !== undefined) handlers.webhook(event)
     if (addsMe(participants, { id: sock.user?.id, lid: sock.user?.lid })) {
       sock.groupMetadata(participants.id)
@@ -78,10 +78,11 @@ function mapBatch (sock: WASocket, batch: Partial<BaileysEventMap>, handlers: Ta
 
 /**
  * Stanzas read directly (Baileys has no event for them, or loses what wuzapi sends): `<presence>`
- * (Baileys reports a chat's `paused` as the same `available`), picture and identity notifications.
+ * (Baileys reports a chat's `paused` as the same `available`), picture and identity notifications,
+ * and the latest group notification per group (its time, push name and phone JID, for GroupInfo).
  * Returns the detacher.
  */
-function tapStanzas (sock: WASocket, handlers: TapHandlers, logger: Logger, attached: () => boolean): () => void {
+function tapStanzas (sock: WASocket, handlers: TapHandlers, logger: Logger, attached: () => boolean, notices: Map<string, GroupNotice>): () => void {
   const guard = (fn: (node: BinaryNode) => void) => (node: BinaryNode): void => {
     if (!attached()) return
     try {
@@ -95,6 +96,8 @@ function tapStanzas (sock: WASocket, handlers: TapHandlers, logger: Logger, atta
       const event = presenceEvent(node.attrs)
       if (event !== undefined) handlers.webhook(event)
     })],
+    // seen before Baileys handles the notification (listeners of the longer name run first)
+    ['CB:notification,type:w:gp2', guard(node => { if (node.attrs.from !== undefined) notices.set(node.attrs.from, groupNotice(node.attrs)) })],
     ['CB:notification,type:picture', guard(node => { for (const event of pictureEvents(node)) handlers.webhook(event) })],
     ['CB:notification,type:encrypt,identity', guard(node => {
       const event = identityChangeEvent(node)
@@ -135,6 +138,8 @@ function connectionUpdate (u: BaileysEventMap['connection.update']): ConnectionU
  */
 export function tapSocket (sock: WASocket, handlers: TapHandlers, logger: Logger): () => void {
   let attached = true
+  /** The latest `w:gp2` notification of each group (one entry per group the user is in). */
+  const notices = new Map<string, GroupNotice>()
   const detach = sock.ev.process(async batch => {
     if (!attached) return
     try {
@@ -151,15 +156,16 @@ export function tapSocket (sock: WASocket, handlers: TapHandlers, logger: Logger
         const messages = chatMessages(upsert, sock.user?.id ?? '')
         if (messages.length > 0) handlers.messages(messages)
       }
-      mapBatch(sock, batch, handlers, logger)
+      mapBatch(sock, batch, handlers, logger, notices)
     } catch (err) {
       logger.error({ err }, 'session event handler failed')
     }
   })
-  const detachStanzas = tapStanzas(sock, handlers, logger, () => attached)
+  const detachStanzas = tapStanzas(sock, handlers, logger, () => attached, notices)
   return () => {
     attached = false
     detach()
     detachStanzas()
+    notices.clear()
   }
 }

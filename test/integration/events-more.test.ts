@@ -198,7 +198,7 @@ describe('groups', () => {
   it('emits GroupInfo for a name change and for new participants', async () => {
     await phoneSend({ To: group, GroupSubject: 'Team 2' })
     const renamed = await webhook('GroupInfo', e => e.JID === group && e.Name?.Name === 'Team 2')
-    expect(renamed.event).toMatchObject({ Join: null, Leave: null })
+    expect(renamed.event).toMatchObject({ Join: null, Leave: null, Notify: 'Peer', Sender: PHONE_JID, Timestamp: expect.stringMatching(/Z$/) })
     await phoneSend({ To: group, GroupParticipants: 'add', Participants: [OTHER_PN] })
     const added = await webhook('GroupInfo', e => e.JID === group && Array.isArray(e.Join))
     expect((added.event as any).Join).toEqual([OTHER_JID])

@@ -1,6 +1,6 @@
 import { proto, type BinaryNode, type GroupMetadata, type WACallEvent, type WAMessage } from '@whiskeysockets/baileys'
 import { callEvent } from '../../src/whatsapp/webhook-events/call.js'
-import { addsMe, groupUpdateEvent, joinedGroupEvent, participantsEvent } from '../../src/whatsapp/webhook-events/group.js'
+import { addsMe, groupNotice, groupUpdateEvent, joinedGroupEvent, participantsEvent } from '../../src/whatsapp/webhook-events/group.js'
 import { historySyncBatch, webMessageInfoJson } from '../../src/whatsapp/webhook-events/history.js'
 import { identityChangeEvent } from '../../src/whatsapp/webhook-events/identity.js'
 import { pictureEvents } from '../../src/whatsapp/webhook-events/picture.js'
@@ -115,6 +115,16 @@ describe('GroupInfo', () => {
   ] as const)('maps participants %s to %s', (action, field) => {
     const out = participantsEvent({ id: GROUP, author: LID, authorPn: PHONE, participants: [{ id: '111@lid', phoneNumber: '5511@s.whatsapp.net' }], action }, T)
     expect(out?.event).toMatchObject({ JID: GROUP, Sender: LID, SenderPN: PHONE, [field]: ['111@lid'] })
+  })
+
+  it('takes time, push name and phone JID from the group notification Baileys read', () => {
+    const notice = groupNotice({ from: GROUP, type: 'w:gp2', t: String(T - 60), notify: 'Ana', participant: LID, participant_pn: PHONE })
+    expect(notice).toEqual({ t: T - 60, notify: 'Ana', participantPn: PHONE })
+    expect(groupUpdateEvent({ id: GROUP, subject: 'X', author: LID }, T, notice)?.event).toMatchObject({
+      Notify: 'Ana', Sender: LID, SenderPN: PHONE, Timestamp: '2025-12-31T23:59:00Z', Name: { NameSetAt: '2025-12-31T23:59:00Z', NameSetByPN: PHONE }
+    })
+    expect(participantsEvent({ id: GROUP, author: LID, participants: [{ id: '1@lid' }], action: 'remove' }, T, notice)?.event).toMatchObject({ Notify: 'Ana', SenderPN: PHONE, Leave: ['1@lid'] })
+    expect(groupNotice({ t: 'x', notify: '' })).toEqual({})
   })
 
   it('does not map a number change', () => {

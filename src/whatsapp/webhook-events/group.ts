@@ -53,17 +53,42 @@ function sender (author: string | undefined, authorPn: string | undefined): Reco
 }
 
 /**
+ * What the `w:gp2` notification behind a change says and Baileys drops: its time, the actor's push
+ * name and phone JID (`participant_pn`; rc14 loses it on the way to `groups.update`).
+ */
+export interface GroupNotice { t?: number, notify?: string, participantPn?: string }
+
+/** The `GroupNotice` of a `<notification type="w:gp2">` stanza's attributes. */
+export function groupNotice (attrs: Record<string, string | undefined>): GroupNotice {
+  const t = Number(attrs.t)
+  return {
+    ...(Number.isFinite(t) && t > 0 ? { t } : {}),
+    ...(attrs.notify !== undefined && attrs.notify !== '' ? { notify: attrs.notify } : {}),
+    ...(attrs.participant_pn !== undefined && attrs.participant_pn !== '' ? { participantPn: attrs.participant_pn } : {})
+  }
+}
+
+/** The event's header fields: who (with the notice's phone JID and push name when Baileys lost them) and when. */
+function header (jid: string, author: string | undefined, authorPn: string | undefined, now: number, notice: GroupNotice | undefined): Record<string, Json> {
+  return {
+    ...emptyGroupInfo(jid, rfc3339(notice?.t ?? now)),
+    ...sender(author, authorPn ?? notice?.participantPn),
+    Notify: notice?.notify ?? ''
+  }
+}
+
+/**
  * wuzapi's `GroupInfo` for a `groups.update` entry (subject, description, announce, locked,
  * ephemeral, join approval, invite link changes), or undefined for a group-listing side effect or
- * an entry that changes nothing we map. `now` (unix seconds) stands for the notification's time,
- * which Baileys does not pass on.
+ * an entry that changes nothing we map. `notice` is what the notification said that Baileys does
+ * not pass on (its time; without it `now`, unix seconds, stands for it).
  */
-export function groupUpdateEvent (update: GroupUpdate, now: number): WebhookEvent | undefined {
+export function groupUpdateEvent (update: GroupUpdate, now: number, notice?: GroupNotice): WebhookEvent | undefined {
   if (update.id === undefined || update.id === '' || isFetchedMetadata(update)) return undefined
-  const ts = rfc3339(now)
-  const event = { ...emptyGroupInfo(update.id, ts), ...sender(update.author, update.authorPn) }
+  const ts = rfc3339(notice?.t ?? now)
+  const event = header(update.id, update.author, update.authorPn, now, notice)
   const by = update.author ?? ''
-  const byPn = update.authorPn ?? ''
+  const byPn = update.authorPn ?? notice?.participantPn ?? ''
   let changed = false
   if (update.subject !== undefined) {
     event.Name = { Name: update.subject, NameSetAt: ts, NameSetBy: by, NameSetByPN: byPn }
@@ -100,10 +125,10 @@ export function groupUpdateEvent (update: GroupUpdate, now: number): WebhookEven
 const PARTICIPANT_FIELD: Record<string, string> = { add: 'Join', remove: 'Leave', promote: 'Promote', demote: 'Demote' }
 
 /** wuzapi's `GroupInfo` for a `group-participants.update` (`Join`, `Leave`, `Promote`, `Demote`); `modify` (a number change) is not mapped. */
-export function participantsEvent (update: ParticipantsUpdate, now: number): WebhookEvent | undefined {
+export function participantsEvent (update: ParticipantsUpdate, now: number, notice?: GroupNotice): WebhookEvent | undefined {
   const field = PARTICIPANT_FIELD[update.action]
   if (field === undefined || update.participants.length === 0) return undefined
-  const event = { ...emptyGroupInfo(update.id, rfc3339(now)), ...sender(update.author, update.authorPn) }
+  const event = header(update.id, update.author, update.authorPn, now, notice)
   event[field] = update.participants.map(p => p.id)
   return { type: 'GroupInfo', event }
 }
