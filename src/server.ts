@@ -150,7 +150,8 @@ async function start (config: Config, logger: Logger, life: Lifecycle): Promise<
       ...(sandbox !== undefined ? { trustedCa: sandbox.mediaCa } : {})
     },
     polls: new PollsRepo(db),
-    proxyFor: id => usersRepo.byId(id)?.proxy_url ?? ''
+    proxyFor: id => usersRepo.byId(id)?.proxy_url ?? '',
+    historyDays: id => usersRepo.byId(id)?.days_to_sync_history ?? 0
   }, { userExists: id => usersRepo.byId(id) !== undefined }), async r => { await r.closeAll() })
   persistSessionMarks(registry, usersRepo)
 

@@ -29,7 +29,8 @@ import { SandboxError } from './errors.js'
 
 export { installSandboxTrust, sandboxRootPublicKey } from './trust.js'
 export { VirtualPhone } from './phones.js'
-export type { PhoneMessage, PhoneSendOptions } from './phones.js'
+export type { PhoneMessage, PhoneSendOptions, PhoneGroupChange } from './phones.js'
+export { encryptPollVote, optionHash } from './poll-vote.js'
 export { runPhoneAction } from './phone-actions.js'
 export type { PhoneAction, PhoneMediaKind, PhoneQuote } from './phone-actions.js'
 export type { PhoneSignal } from './phone-hub.js'
@@ -182,7 +183,7 @@ export class Sandbox {
   phone (pnOrJid: string): VirtualPhone {
     const r = this.core.resolve(pnOrJid.includes('@') ? pnOrJid : pnJid(pnOrJid))
     if (!r) throw new SandboxError('unknown_number', `unknown number ${pnOrJid}`)
-    return new VirtualPhone({ core: this.core, hub: this.hub, router: this.router, media: this.media }, r.acc.pn)
+    return new VirtualPhone({ core: this.core, hub: this.hub, router: this.router, media: this.media, groups: this.groups }, r.acc.pn)
   }
 
   /** Phone `pn` scans a QR string shown by a connected client; resolves once the companion signed. */

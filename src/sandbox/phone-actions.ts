@@ -1,5 +1,5 @@
 import type { AnyMessageContent } from '@whiskeysockets/baileys'
-import type { PhoneSendOptions, VirtualPhone } from './phones.js'
+import type { PhoneGroupChange, PhoneSendOptions, VirtualPhone } from './phones.js'
 
 /**
  * What a virtual phone can do in a chat, in plain terms (no Baileys shapes), so the HTTP layer can
@@ -27,6 +27,16 @@ export type PhoneAction =
   | { kind: 'read', ids: string[], participant?: string }
   | { kind: 'chatstate', state: 'composing' | 'paused' | 'recording' }
   | { kind: 'presence', type: 'available' | 'unavailable' }
+  /** A vote in a poll the phone received (`options`: option names; none withdraws the vote). */
+  | { kind: 'vote', id: string, options: string[] }
+  /** `offer` rings the chat's user; `terminate` ends call `id` (`reason` "timeout": unanswered). */
+  | { kind: 'call', call: 'offer' | 'terminate', id?: string, video: boolean, reason?: string }
+  /** A new profile picture (`data`), or none. */
+  | { kind: 'picture', data: Buffer | undefined }
+  /** The phone's security code changed (a re-registration). */
+  | { kind: 'identity' }
+  | { kind: 'group-create', subject: string, members: string[] }
+  | { kind: 'group-change', change: PhoneGroupChange }
 
 function mediaContent (a: Extract<PhoneAction, { kind: 'media' }>): AnyMessageContent {
   const caption = a.caption !== undefined ? { caption: a.caption } : {}
@@ -39,7 +49,9 @@ function mediaContent (a: Extract<PhoneAction, { kind: 'media' }>): AnyMessageCo
   }
 }
 
-function content (to: string, a: Exclude<PhoneAction, { kind: 'read' | 'chatstate' | 'presence' | 'vote' }>): AnyMessageContent {
+type SignalKind = 'read' | 'chatstate' | 'presence' | 'vote' | 'call' | 'picture' | 'identity' | 'group-create' | 'group-change'
+
+function content (to: string, a: Exclude<PhoneAction, { kind: SignalKind }>): AnyMessageContent {
   switch (a.kind) {
     case 'text': return { text: a.text }
     case 'media': return mediaContent(a)
@@ -53,8 +65,9 @@ function content (to: string, a: Exclude<PhoneAction, { kind: 'read' | 'chatstat
 }
 
 /**
- * Runs an action of `phone` in chat `to` (a JID; presence needs none). Resolves with the id of the
- * message sent, or '' for receipts, chat state and presence.
+ * Runs an action of `phone` in chat `to` (a JID; presence, votes and group creation need none).
+ * Resolves with the id of the message sent (the vote's for a vote), the call id for calls, the
+ * picture id, the new group's JID, or '' for receipts, chat state, presence and the rest.
  */
 export async function runPhoneAction (phone: VirtualPhone, to: string, action: PhoneAction, quote?: PhoneQuote): Promise<string> {
   switch (action.kind) {
@@ -68,7 +81,19 @@ export async function runPhoneAction (phone: VirtualPhone, to: string, action: P
       phone.setPresence(action.type)
       return ''
     case 'vote':
-      return phone.sendVote(to, action.id, action.options)
+      return phone.votePoll(action.id, action.options)
+    case 'call':
+      return phone.call(to, action.call, { callId: action.id, video: action.video, reason: action.reason })
+    case 'picture':
+      return phone.setPicture(to, action.data)
+    case 'identity':
+      phone.announceIdentityChange(to)
+      return ''
+    case 'group-create':
+      return phone.createGroup(action.subject, action.members)
+    case 'group-change':
+      phone.changeGroup(to, action.change)
+      return ''
   }
   const opts: PhoneSendOptions = quote === undefined
     ? {}

@@ -6,6 +6,7 @@ import type { SandboxCore } from './core.js'
 import { lidJid, pnJid } from './directory.js'
 import type { PhoneSink, Router } from './router.js'
 import type { AccountRecord, ReceivedRecord } from './state.js'
+import { onDemandHistoryStanza } from './session.js'
 
 /** A chat state, presence or call event (`state`: reject, accept...) a virtual phone observed (kept in memory only). */
 export interface PhoneSignal {
@@ -87,10 +88,24 @@ export class PhoneHub implements PhoneSink {
     if (onlyKeyDistribution && !rec.error) return
     this.core.addReceived(acc, rec)
     this.events.emit('message', acc.pn, rec)
+    if (author && author.acc.pn === acc.pn && author.device !== 0 && result) this.answerPeerRequest(acc, author.device, result, rec.id)
     const fromOther = author && author.acc.pn !== acc.pn
     if (this.autoReceipts && fromOther && author && stanza.attrs.category !== 'peer' && !rec.error) {
       this.sendReceipt(acc, group ? chat : pnJid(author.acc.pn), [rec.id], undefined, group ? pnJid(author.acc.pn) : undefined)
     }
+  }
+
+  /**
+   * A phone answers what its own companions ask of it in peer messages: on-demand history
+   * (`HISTORY_SYNC_ON_DEMAND`), answered to the asking device. Other requests are left unanswered.
+   */
+  private answerPeerRequest (acc: AccountRecord, device: number, message: proto.IMessage, requestId: string): void {
+    const pm = message.protocolMessage
+    if (pm?.type !== proto.Message.ProtocolMessage.Type.PEER_DATA_OPERATION_REQUEST_MESSAGE) return
+    const pdo = pm.peerDataOperationRequestMessage
+    const onDemand = pdo?.historySyncOnDemandRequest
+    if (pdo?.peerDataOperationRequestType !== proto.Message.PeerDataOperationRequestType.HISTORY_SYNC_ON_DEMAND || !onDemand) return
+    this.core.deliver(acc.pn, device, onDemandHistoryStanza(this.core, acc, onDemand, requestId))
   }
 
   /** Sends a receipt (delivery when `type` is undefined, or read/played) from a phone. */

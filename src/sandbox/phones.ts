@@ -1,5 +1,5 @@
-import { createHash, randomBytes } from 'node:crypto'
-import { aesEncryptGCM, generateMessageIDV2, generateWAMessageContent, getContentType, hmacSign, isJidGroup, proto } from '@whiskeysockets/baileys'
+import { randomBytes } from 'node:crypto'
+import { generateMessageIDV2, generateWAMessageContent, getContentType, isJidGroup, proto } from '@whiskeysockets/baileys'
 import type { AnyMessageContent, BinaryNode } from '@whiskeysockets/baileys'
 import pino from 'pino'
 import { unixNow } from './core.js'
@@ -10,6 +10,9 @@ import type { PhoneHub, PhoneSignal } from './phone-hub.js'
 import type { Router } from './router.js'
 import type { AccountRecord, ReceiptRecord } from './state.js'
 import { SandboxError } from './errors.js'
+import type { EdgeConnection } from './edge-server.js'
+import type { Groups } from './groups.js'
+import { encryptPollVote } from './poll-vote.js'
 
 const silent = pino({ level: 'silent' })
 
@@ -48,6 +51,18 @@ export interface PhoneDeps {
   hub: PhoneHub;
   router: Router;
   media: MediaHost;
+  /** Group chats (for a phone creating or changing groups). */
+  groups?: Groups;
+}
+
+/** A group change a phone makes as a group admin would on WhatsApp. */
+export type PhoneGroupChange =
+  | { kind: 'subject'; subject: string }
+  | { kind: 'participants'; action: 'add' | 'remove' | 'promote' | 'demote'; members: string[] }
+
+/** The poll a message creates, whichever version it is. */
+function pollOf (m: proto.IMessage | undefined): proto.Message.IPollCreationMessage | undefined {
+  return m?.pollCreationMessage ?? m?.pollCreationMessageV2 ?? m?.pollCreationMessageV3 ?? undefined
 }
 
 /** A phone number played by the sandbox: it sends plaintext stanzas and decrypts what it receives. */
@@ -98,8 +113,8 @@ export class VirtualPhone {
     return this.acc.picture !== undefined
   }
 
-  /** Sets the profile picture (JPEG bytes), or removes it with undefined. */
-  setPicture (jpeg: Buffer | undefined): void {
+  /** Sets the profile picture (JPEG bytes), or removes it with undefined, without telling anyone. */
+  replacePicture (jpeg: Buffer | undefined): void {
     if (jpeg === undefined) delete this.acc.picture
     else this.acc.picture = { id: String(Date.now()), data: jpeg }
     this.deps.core.touchAccount(this.pn)
@@ -237,34 +252,6 @@ export class VirtualPhone {
     }
   }
 
-  /**
-   * Votes in a poll this phone received (`options` by name; none retracts the vote): an encrypted
-   * `pollUpdateMessage` as WhatsApp builds it (the inverse of Baileys' `decryptPollVote`), keyed
-   * with the poll's secret and the JIDs in the chat's addressing (LID in a LID chat).
-   */
-  sendVote (to: string, pollId: string, options: string[]): string {
-    const rec = this.acc.received.find(r => r.id === pollId)
-    const poll = rec?.message === undefined ? undefined : proto.Message.decode(rec.message)
-    const secret = poll?.messageContextInfo?.messageSecret
-    if (rec === undefined || secret == null || secret.length === 0) throw new SandboxError('unknown_target', `phone ${this.pn} received no poll ${pollId}`)
-    const lid = to.endsWith('@lid')
-    const creatorAcc = this.deps.core.resolve(rec.from)?.acc
-    const creator = lid && creatorAcc !== undefined ? lidJid(creatorAcc) : rec.from
-    const voter = lid ? this.lid : this.jid
-    const sign = Buffer.concat([Buffer.from(pollId), Buffer.from(creator), Buffer.from(voter), Buffer.from('Poll Vote'), new Uint8Array([1])])
-    const key = hmacSign(sign, hmacSign(secret, new Uint8Array(32), 'sha256'), 'sha256')
-    const iv = randomBytes(12)
-    const vote = proto.Message.PollVoteMessage.encode({ selectedOptions: options.map(o => createHash('sha256').update(o).digest()) }).finish()
-    const encPayload = aesEncryptGCM(vote, key, iv, Buffer.from(`${pollId}\u0000${voter}`))
-    return this.sendProto(to, {
-      pollUpdateMessage: {
-        pollCreationMessageKey: { remoteJid: to, fromMe: false, id: pollId, ...(isJidGroup(to) ? { participant: creator } : {}) },
-        vote: { encPayload, encIv: iv },
-        senderTimestampMs: Date.now()
-      }
-    })
-  }
-
   /** Sends a receipt for messages in a chat: delivery (default), `read` or `played`. */
   sendReceipt (chat: string, ids: string[], type?: 'read' | 'played', participant?: string): void {
     this.deps.hub.sendReceipt(this.acc, chat, ids, type, participant)
@@ -274,6 +261,117 @@ export class VirtualPhone {
   sendChatState (to: string, state: 'composing' | 'paused' | 'recording'): void {
     const child: BinaryNode = state === 'recording' ? { tag: 'composing', attrs: { media: 'audio' } } : { tag: state, attrs: {} }
     this.deps.router.chatstate(this.acc, to, [child])
+  }
+
+  /**
+   * Votes in a poll this phone received, as a phone does: a `pollUpdateMessage` whose vote is
+   * encrypted with the poll's `messageSecret`, sent to the poll's chat. `options` are option names
+   * (none: the vote is withdrawn). Resolves with the vote message's id.
+   */
+  votePoll (pollId: string, options: string[]): string {
+    const poll = this.received().find(m => m.id === pollId && pollOf(m.message) !== undefined)
+    if (!poll) throw new SandboxError('unknown_target', `phone ${this.pn} received no poll with id ${pollId}`)
+    const names = (pollOf(poll.message)?.options ?? []).map(o => o.optionName ?? '')
+    const unknown = options.filter(o => !names.includes(o))
+    if (unknown.length) throw new SandboxError('unknown_target', `poll ${pollId} has no option ${unknown.join(', ')} (it has ${names.join(', ')})`)
+    const secret = poll.message?.messageContextInfo?.messageSecret
+    if (!secret?.length) throw new SandboxError('unknown_target', `poll ${pollId} carries no messageSecret to encrypt a vote with`)
+    const vote = encryptPollVote(options, { pollMsgId: pollId, pollCreatorJid: poll.from, voterJid: this.jid, pollEncKey: secret })
+    const group = isJidGroup(poll.chat)
+    return this.sendProto(poll.chat, {
+      pollUpdateMessage: {
+        pollCreationMessageKey: { remoteJid: poll.chat, fromMe: false, id: pollId, ...(group ? { participant: poll.from } : {}) },
+        vote,
+        senderTimestampMs: Date.now()
+      }
+    })
+  }
+
+  /**
+   * Calls a user (`offer`, audio or video) or ends a call (`terminate`, the caller hanging up, or
+   * with `reason` "timeout" when nobody answered), as the `<call>` stanzas WhatsApp relays to every
+   * device of the callee. Returns the call id.
+   */
+  call (to: string, kind: 'offer' | 'terminate', opts: { callId?: string; video?: boolean; reason?: string } = {}): string {
+    const target = this.deps.core.resolve(to)
+    if (!target) throw new SandboxError('unknown_recipient', `unknown recipient ${to}`)
+    const me = this.acc
+    const lid = to.endsWith('@lid')
+    const from = lid ? lidJid(me) : pnJid(me.pn)
+    const callId = opts.callId ?? randomBytes(16).toString('hex').toUpperCase()
+    const attrs: Record<string, string> = { 'call-id': callId, 'call-creator': from, ...(lid ? { caller_pn: pnJid(me.pn) } : {}) }
+    const child: BinaryNode = kind === 'offer'
+      ? {
+          tag: 'offer',
+          attrs,
+          content: [
+            { tag: 'audio', attrs: { enc: 'opus', rate: '16000' } },
+            ...(opts.video ? [{ tag: 'video', attrs: { enc: 'vp8', dec: 'vp8' } }] : [])
+          ]
+        }
+      : { tag: 'terminate', attrs: { ...attrs, ...(opts.reason ? { reason: opts.reason } : {}) } }
+    const stanza: BinaryNode = {
+      tag: 'call',
+      attrs: { from, id: this.deps.core.nextId(), t: String(unixNow()), notify: me.pushName, platform: 'android', version: '2.25.1.0' },
+      content: [child]
+    }
+    this.deps.router.toAccount(target.acc, stanza, false)
+    return callId
+  }
+
+  /**
+   * Sets (`data`) or removes this phone's profile picture; WhatsApp tells the contacts with a
+   * `<notification type="picture">`, here the user or number `to`. Returns the new picture's id ('' when removed).
+   */
+  setPicture (to: string, data: Buffer | undefined): string {
+    const target = this.deps.core.resolve(to)
+    if (!target) throw new SandboxError('unknown_recipient', `unknown recipient ${to}`)
+    const me = this.acc
+    if (data) me.picture = { id: String(unixNow() * 1000 + Math.floor(Math.random() * 1000)), data }
+    else delete me.picture
+    this.deps.core.touchAccount(me.pn)
+    const jid = pnJid(me.pn)
+    const child: BinaryNode = me.picture ? { tag: 'set', attrs: { jid, id: me.picture.id, author: jid } } : { tag: 'delete', attrs: { jid, author: jid } }
+    this.deps.router.toAccount(target.acc, { tag: 'notification', attrs: { from: jid, type: 'picture', id: this.deps.core.nextId(), t: String(unixNow()) }, content: [child] })
+    return me.picture?.id ?? ''
+  }
+
+  /**
+   * Announces that this phone's security code changed (WhatsApp reinstalled, a new phone): the
+   * `<notification type="encrypt"><identity/>` WhatsApp sends to a contact, here `to`. The
+   * emulator keeps the phone's keys, so sessions stay valid.
+   */
+  announceIdentityChange (to: string): void {
+    const target = this.deps.core.resolve(to)
+    if (!target) throw new SandboxError('unknown_recipient', `unknown recipient ${to}`)
+    const node: BinaryNode = {
+      tag: 'notification',
+      attrs: { from: pnJid(this.pn), type: 'encrypt', id: this.deps.core.nextId(), t: String(unixNow()) },
+      content: [{ tag: 'identity', attrs: {} }]
+    }
+    this.deps.router.toAccount(target.acc, node)
+  }
+
+  /** Creates a group owned by this phone with `members` (JIDs); every member's devices get the `<create>` notification. Returns the group JID. */
+  createGroup (subject: string, members: string[]): string {
+    return this.groupsModule().create(this.pn, subject, members).id
+  }
+
+  /** Changes a group this phone is in, as its `w:g2` IQ would (members are told with `w:gp2` notifications). */
+  changeGroup (group: string, change: PhoneGroupChange): void {
+    const groups = this.groupsModule()
+    if (!this.deps.core.world.groups[group]) throw new SandboxError('unknown_group', `unknown group ${group}`)
+    const child: BinaryNode = change.kind === 'subject'
+      ? { tag: 'subject', attrs: {}, content: Buffer.from(change.subject) }
+      : { tag: change.action, attrs: {}, content: change.members.map(jid => ({ tag: 'participant', attrs: { jid } })) }
+    const conn = { pn: this.pn } as unknown as EdgeConnection
+    const answer = groups.handleIq(conn, { tag: 'iq', attrs: { to: group, type: 'set', xmlns: 'w:g2', id: this.deps.core.nextId() }, content: [child] })
+    if (answer && !Array.isArray(answer)) throw new SandboxError('unknown_group', `group ${group} refused the change: ${answer.text}`)
+  }
+
+  private groupsModule (): Groups {
+    if (!this.deps.groups) throw new SandboxError('unknown_group', 'this phone has no group support')
+    return this.deps.groups
   }
 
   /** Sets this phone's availability (seen by subscribers). */

@@ -127,29 +127,62 @@ export function historySyncStanza (core: SandboxCore, acc: AccountRecord): Binar
     if (g.members.some(m => m.pn === acc.pn)) conversations.push({ id: g.id, name: g.subject, conversationTimestamp: g.creation, messages: [] })
   }
   const mappings = contacts(core, acc, conversations).map(peer => ({ pnJid: pnJid(peer.pn), lidJid: lidJid(peer) }))
-  const history = proto.HistorySync.encode({
-    syncType: proto.HistorySync.HistorySyncType.INITIAL_BOOTSTRAP,
-    conversations,
-    phoneNumberToLidMappings: mappings,
-    progress: 100,
-    chunkOrder: 0
-  }).finish()
+  return historyStanza(core, acc, proto.HistorySync.HistorySyncType.INITIAL_BOOTSTRAP, conversations, mappings)
+}
+
+/** A history sync as the phone sends it to a companion: a peer message whose notification carries the sync inline. */
+function historyStanza (
+  core: SandboxCore,
+  acc: AccountRecord,
+  syncType: proto.HistorySync.HistorySyncType,
+  conversations: proto.IConversation[],
+  mappings: proto.IPhoneNumberToLIDMapping[],
+  peerDataRequestSessionId?: string
+): BinaryNode {
+  const history = proto.HistorySync.encode({ syncType, conversations, phoneNumberToLidMappings: mappings, progress: 100, chunkOrder: 0 }).finish()
   const message = proto.Message.encode({
     protocolMessage: {
       type: proto.Message.ProtocolMessage.Type.HISTORY_SYNC_NOTIFICATION,
       historySyncNotification: {
-        syncType: proto.HistorySync.HistorySyncType.INITIAL_BOOTSTRAP,
+        syncType,
         initialHistBootstrapInlinePayload: deflateSync(history),
         chunkOrder: 0,
-        progress: 100
+        progress: 100,
+        ...(peerDataRequestSessionId !== undefined ? { peerDataRequestSessionId } : {})
       }
     }
   }).finish()
   return {
     tag: 'message',
-    attrs: { from: pnJid(acc.pn), id: core.nextId(), t: String(now), type: 'text', category: 'peer', notify: acc.pushName },
+    attrs: { from: pnJid(acc.pn), id: core.nextId(), t: String(unixNow()), type: 'text', category: 'peer', notify: acc.pushName },
     content: [{ tag: 'plaintext', attrs: {}, content: message }]
   }
+}
+
+/**
+ * The phone's answer to a companion's on-demand history request (`fetchMessageHistory`: a peer
+ * data operation `HISTORY_SYNC_ON_DEMAND`): an `ON_DEMAND` history sync of up to
+ * `onDemandMsgCount` messages of the chat older than the oldest one the companion has, tagged
+ * with the request's id as `peerDataRequestSessionId`. The chat may be named by phone JID or LID.
+ */
+export function onDemandHistoryStanza (core: SandboxCore, acc: AccountRecord, req: proto.Message.PeerDataOperationRequestMessage.IHistorySyncOnDemandRequest, requestId: string): BinaryNode {
+  const wanted = core.resolve(req.chatJid ?? '')
+  const chat = wanted ? pnJid(wanted.acc.pn) : (req.chatJid ?? '')
+  const before = Number(req.oldestMsgTimestampMs ?? 0)
+  const count = Math.max(1, Math.min(Number(req.onDemandMsgCount ?? 50), 500))
+  const older = acc.received
+    .filter(r => r.message && r.chat === chat && r.id !== req.oldestMsgId && (before <= 0 || r.t * 1000 < before))
+    .slice(-count)
+  const messages: proto.IHistorySyncMsg[] = older.map(rec => ({
+    message: {
+      key: { remoteJid: rec.chat, fromMe: false, id: rec.id, participant: rec.chat.endsWith('@g.us') ? rec.from : undefined },
+      message: proto.Message.decode(rec.message!),
+      messageTimestamp: rec.t
+    }
+  }))
+  const conversations: proto.IConversation[] = [{ id: chat, messages }]
+  const mappings = wanted && wanted.acc.pn !== acc.pn ? [{ pnJid: pnJid(wanted.acc.pn), lidJid: lidJid(wanted.acc) }] : []
+  return historyStanza(core, acc, proto.HistorySync.HistorySyncType.ON_DEMAND, conversations, mappings, requestId)
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { MessageRow, MessagesRepo } from '../db/repos/messages.js'
 import type { UsersRepo } from '../db/repos/users.js'
-import { AppError, ValidationError } from '../errors.js'
+import { AppError, SessionStateError, ValidationError } from '../errors.js'
 import { sentChatMessage } from '../whatsapp/chat-message.js'
 import type { MessageRef, OutgoingMessage } from '../whatsapp/outgoing.js'
 import type { SessionRegistry } from '../whatsapp/session-registry.js'
@@ -10,6 +10,9 @@ import type { SentMessageLog } from './messaging.js'
 
 /** The most messages per chat a user may keep. */
 export const MAX_HISTORY = 100_000
+
+/** The deepest history sync a user may ask for, in days (10 years). */
+export const MAX_SYNC_DAYS = 3650
 
 /** One row of `GET /chat/history`, in wuzapi's shape (plus `from_me`). */
 export interface HistoryRow {
@@ -93,6 +96,7 @@ export class HistoryService implements SentMessageLog {
   listen (): () => void {
     return this.registry.onEvent((userId, event) => {
       if (event.type === 'message') this.store(userId, event.message)
+      else if (event.type === 'history') for (const message of event.messages) this.store(userId, message)
     })
   }
 
@@ -128,13 +132,55 @@ export class HistoryService implements SentMessageLog {
     }, keep)
   }
 
-  /** wuzapi's `POST /session/history`: sets how many messages per chat are kept and drops the surplus now. */
-  configure (userId: string, history: number): { Details: string, History: number } {
+  /**
+   * wuzapi's `POST /session/history`: sets how many messages per chat are kept and drops the surplus
+   * now; `days` (wuzapi's `days_to_sync_history`, 0: all) sets how far back history syncs from the
+   * phone are taken.
+   */
+  configure (userId: string, history: number, days?: number): { Details: string, History: number, DaysToSyncHistory?: number } {
     if (history < 0) throw new ValidationError('history cannot be negative')
     if (!Number.isInteger(history) || history > MAX_HISTORY) throw new ValidationError(`invalid history: a whole number of messages per chat, at most ${MAX_HISTORY}`)
-    this.users.update(userId, { history })
+    if (days !== undefined && (!Number.isInteger(days) || days < 0 || days > MAX_SYNC_DAYS)) {
+      throw new ValidationError(`invalid days_to_sync_history: a whole number of days from 0 (all) to ${MAX_SYNC_DAYS}`)
+    }
+    this.users.update(userId, { history, ...(days !== undefined ? { days_to_sync_history: days } : {}) })
     this.messages.limit(userId, history)
-    return { Details: 'History configured successfully', History: history }
+    return { Details: 'History configured successfully', History: history, ...(days !== undefined ? { DaysToSyncHistory: days } : {}) }
+  }
+
+  /**
+   * wuzapi's `GET /session/history`: asks the user's phone for `count` messages of a chat older
+   * than a given one; they arrive later as a `HistorySync` event (and are stored). Absent fields
+   * come from the stored history: the chat of the newest stored message, and the chat's oldest
+   * stored message as the point to go back from.
+   */
+  async requestSync (userId: string, req: { count: number, chat?: string, oldestId?: string, oldestFromMe?: boolean, oldestTimestampMs?: number }): Promise<{
+    details: string, timestamp: number, count: number, chat_jid: string, oldest_msg_id: string, oldest_msg_from_me: boolean, oldest_msg_timestamp: number
+  }> {
+    const chat = req.chat ?? this.messages.newest(userId)?.chat_jid
+    if (chat === undefined) throw new ValidationError('missing chat_jid: no stored message to start from; give chat_jid, oldest_msg_id and oldest_msg_timestamp')
+    const oldest = req.oldestId === undefined ? this.messages.oldest(userId, chat) : this.messages.find(userId, chat, req.oldestId)
+    const id = req.oldestId ?? oldest?.message_id
+    if (id === undefined) throw new ValidationError(`missing oldest_msg_id: no stored message in ${chat} to start from; give oldest_msg_id and oldest_msg_timestamp`)
+    const fromMe = req.oldestFromMe ?? (oldest?.from_me === 1)
+    const timestampMs = req.oldestTimestampMs ?? (oldest === undefined ? Date.now() : oldest.timestamp * 1000)
+    const session = this.registry.find(userId)
+    if (session === undefined) throw new SessionStateError('no session: the WhatsApp session is disconnected; call /session/connect first', 'disconnected')
+    await session.ops().requestHistory(req.count, { ref: { chat, id, fromMe }, timestampMs })
+    return {
+      details: 'History sync request Sent',
+      timestamp: Math.floor(Date.now() / 1000),
+      count: req.count,
+      chat_jid: chat,
+      oldest_msg_id: id,
+      oldest_msg_from_me: fromMe,
+      oldest_msg_timestamp: timestampMs
+    }
+  }
+
+  /** How many days of history the user takes from history syncs (0: all). */
+  syncDays (userId: string): number {
+    return this.users.byId(userId)?.days_to_sync_history ?? 0
   }
 
   /** The chat's newest `limit` messages, newest first; 501 when the user keeps no history (wuzapi's answer). */

@@ -34,14 +34,32 @@ export interface PhoneSendFields {
   Id?: string
   Participant?: string
   Read?: string[]
-  /** Option names voted for in the poll `Id` ([] retracts the vote). */
-  Vote?: string[]
   Typing?: 'composing' | 'paused' | 'recording'
   Presence?: 'available' | 'unavailable'
+  /** Option names voted in poll `Id` (an empty list withdraws the vote). */
+  Vote?: string[]
+  Call?: 'offer' | 'terminate'
+  /** A video call (with Call "offer"). */
+  VideoCall?: boolean
+  Reason?: string
+  /** A new profile picture (base64 / data URL), or "remove". */
+  Picture?: string
+  Identity?: boolean
+  GroupCreate?: string
+  GroupSubject?: string
+  GroupParticipants?: 'add' | 'remove' | 'promote' | 'demote'
+  /** Members for GroupCreate / GroupParticipants: user ids, numbers or JIDs. */
+  Participants?: string[]
 }
 
 /** The field that names each kind, in the order the 400s list them. */
-const KINDS = ['Body', 'Image', 'Document', 'Audio', 'Video', 'Sticker', 'Location', 'Vcard', 'Poll', 'React', 'Edit', 'Revoke', 'Read', 'Vote', 'Typing', 'Presence'] as const
+const KINDS = [
+  'Body', 'Image', 'Document', 'Audio', 'Video', 'Sticker', 'Location', 'Vcard', 'Poll', 'React', 'Edit', 'Revoke', 'Read', 'Typing', 'Presence',
+  'Vote', 'Call', 'Picture', 'Identity', 'GroupCreate', 'GroupSubject', 'GroupParticipants'
+] as const
+
+/** Kinds that go to no chat (`To` is not needed). */
+export const WITHOUT_TO: ReadonlySet<string> = new Set(['Presence', 'Vote', 'GroupCreate'])
 type KindField = typeof KINDS[number]
 
 const MEDIA: Partial<Record<KindField, { kind: PhoneMediaKind, mimetype: string }>> = {
@@ -55,13 +73,14 @@ const MEDIA: Partial<Record<KindField, { kind: PhoneMediaKind, mimetype: string 
 function given (fields: PhoneSendFields, kind: KindField): boolean {
   if (kind === 'Location') return fields.Latitude !== undefined || fields.Longitude !== undefined
   if (kind === 'Revoke') return fields.Revoke === true
+  if (kind === 'Identity') return fields.Identity === true
   return fields[kind] !== undefined
 }
 
 /** Which kind the request names: 400 when none or several. */
 export function phoneSendKind (fields: PhoneSendFields): KindField {
   const named = KINDS.filter(k => given(fields, k))
-  const all = 'Body, Image, Document, Audio, Video, Sticker, Latitude+Longitude, Vcard, Poll, React, Edit, Revoke, Read, Vote, Typing or Presence'
+  const all = 'Body, Image, Document, Audio, Video, Sticker, Latitude+Longitude, Vcard, Poll, React, Edit, Revoke, Read, Typing, Presence, Vote, Call, Picture, Identity, GroupCreate, GroupSubject or GroupParticipants'
   if (named.length === 0) throw new ValidationError(`nothing to send: give one of ${all}`)
   if (named.length > 1) throw new ValidationError(`one kind per request: got ${named.join(' and ')}; send them one at a time`)
   return named[0] as KindField
@@ -134,10 +153,28 @@ export function phoneAction (fields: PhoneSendFields, kind: KindField): PhoneAct
     case 'Read':
       if ((fields.Read ?? []).length === 0) throw new ValidationError('invalid Read: list the ids of the messages read')
       return { kind: 'read', ids: fields.Read ?? [], ...(fields.Participant !== undefined ? { participant: fields.Participant } : {}) }
-    case 'Vote':
-      return { kind: 'vote', id: needId(fields, 'a vote'), options: fields.Vote ?? [] }
     case 'Typing':
       return { kind: 'chatstate', state: fields.Typing ?? 'composing' }
+    case 'Vote':
+      return { kind: 'vote', id: needId(fields, 'a vote'), options: fields.Vote ?? [] }
+    case 'Call': {
+      const call = fields.Call ?? 'offer'
+      if (call === 'terminate' && (fields.Id ?? '') === '') throw new ValidationError('missing Id in Payload: terminate needs the CallID the offer answered')
+      return { kind: 'call', call, video: fields.VideoCall === true, ...(fields.Id !== undefined && fields.Id !== '' ? { id: fields.Id } : {}), ...(fields.Reason !== undefined ? { reason: fields.Reason } : {}) }
+    }
+    case 'Picture':
+      return { kind: 'picture', data: fields.Picture === 'remove' ? undefined : decodeMedia('Picture', fields.Picture ?? '').data }
+    case 'Identity':
+      return { kind: 'identity' }
+    case 'GroupCreate':
+      if ((fields.GroupCreate ?? '').trim() === '') throw new ValidationError('invalid GroupCreate: give the group\'s name')
+      return { kind: 'group-create', subject: fields.GroupCreate ?? '', members: fields.Participants ?? [] }
+    case 'GroupSubject':
+      if ((fields.GroupSubject ?? '').trim() === '') throw new ValidationError('invalid GroupSubject: the new name must not be empty')
+      return { kind: 'group-change', change: { kind: 'subject', subject: fields.GroupSubject ?? '' } }
+    case 'GroupParticipants':
+      if ((fields.Participants ?? []).length === 0) throw new ValidationError('missing Participants in Payload: list the members to change')
+      return { kind: 'group-change', change: { kind: 'participants', action: fields.GroupParticipants ?? 'add', members: fields.Participants ?? [] } }
     default:
       return { kind: 'presence', type: fields.Presence ?? 'available' }
   }
@@ -150,6 +187,6 @@ export function phoneQuote (fields: PhoneSendFields, kind: KindField): PhoneQuot
     if (info?.Participant !== undefined) throw new ValidationError('missing StanzaID in ContextInfo')
     return undefined
   }
-  if (['React', 'Edit', 'Revoke', 'Read', 'Vote', 'Typing', 'Presence'].includes(kind)) throw new ValidationError(`invalid ContextInfo: a ${kind} cannot quote a message`)
+  if (['React', 'Edit', 'Revoke', 'Read', 'Typing', 'Presence', 'Vote', 'Call', 'Picture', 'Identity', 'GroupCreate', 'GroupSubject', 'GroupParticipants'].includes(kind)) throw new ValidationError(`invalid ContextInfo: a ${kind} cannot quote a message`)
   return { id: info.StanzaID, ...(info.Participant !== undefined ? { participant: info.Participant } : {}), ...(fields.QuotedText !== undefined ? { text: fields.QuotedText } : {}) }
 }

@@ -5,7 +5,8 @@ import { NotFoundError, SessionStateError, ValidationError } from '../errors.js'
 import { messageToJson } from '../whatsapp/message-json.js'
 import type { SessionRegistry } from '../whatsapp/session-registry.js'
 import { dataUrlHeader, decodeBase64 } from '../media/data-url.js'
-import { phoneAction, phoneQuote, phoneSendKind, type PhoneSendFields } from './phone-send.js'
+import { phoneAction, phoneQuote, phoneSendKind, WITHOUT_TO, type PhoneSendFields } from './phone-send.js'
+import type { PhoneAction } from '../sandbox/index.js'
 
 /** The faults `/sandbox/fault` can trigger, by the name the API uses. */
 export const FAULTS: ReadonlyMap<string, FaultKind> = new Map<string, FaultKind>([
@@ -74,7 +75,7 @@ export class SandboxService {
     const picture = profile.picture === undefined || profile.picture === '' ? undefined : jpegOf(profile.picture)
     const p = this.sandbox.createPhone(digits(phone), pushName)
     if (profile.about !== undefined) p.about = profile.about
-    if (profile.picture !== undefined) p.setPicture(picture)
+    if (profile.picture !== undefined) p.replacePicture(picture)
     return { Phone: p.pn, JID: p.jid, LID: p.lid, PushName: p.pushName, About: p.about, HasPicture: p.hasPicture }
   }
 
@@ -84,12 +85,12 @@ export class SandboxService {
    */
   async phoneSend (phone: string, fields: PhoneSendFields): Promise<Record<string, unknown>> {
     const kind = phoneSendKind(fields)
-    const action = phoneAction(fields, kind)
+    const action = this.withMembers(phoneAction(fields, kind))
     const quote = phoneQuote(fields, kind)
     const sender = this.sandbox.createPhone(digits(phone))
-    if (action.kind === 'presence') {
-      await runPhoneAction(sender, '', action)
-      return { Kind: kind, Id: '', To: '' }
+    if (WITHOUT_TO.has(kind)) {
+      const id = await lookup(async () => await runPhoneAction(sender, '', action), 'vote in a poll the phone received, with option names it has')
+      return { Kind: kind, Id: id, To: action.kind === 'group-create' ? id : '' }
     }
     if (fields.To === undefined || fields.To === '') throw new ValidationError('missing To in Payload: a user id, a number or a JID')
     const target = this.resolveTarget(fields.To)
@@ -97,6 +98,15 @@ export class SandboxService {
     // like WhatsApp's servers, the emulator has the message stored once the sender is told it was sent
     this.sandbox.core.flush()
     return { Kind: kind, Id: id, To: target }
+  }
+
+  /** Group members named by user id or number, as JIDs. */
+  private withMembers (action: PhoneAction): PhoneAction {
+    if (action.kind === 'group-create') return { ...action, members: action.members.map(m => this.resolveTarget(m)) }
+    if (action.kind === 'group-change' && action.change.kind === 'participants') {
+      return { ...action, change: { ...action.change, members: action.change.members.map(m => this.resolveTarget(m)) } }
+    }
+    return action
   }
 
   /** What a virtual phone received, decoded. */

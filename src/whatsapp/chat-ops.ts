@@ -64,6 +64,18 @@ export class ChatOps {
     }
   }
 
+  /**
+   * Asks our own phone for up to `count` messages of a chat older than `oldest` (its key and time
+   * in ms): wuzapi's on-demand history. The answer arrives later as a history sync (`ON_DEMAND`).
+   * Resolves with the request's id.
+   */
+  async requestHistory (count: number, oldest: { ref: MessageRef, timestampMs: number }): Promise<string> {
+    return await call(async () => {
+      const key = { remoteJid: oldest.ref.chat, id: oldest.ref.id, fromMe: oldest.ref.fromMe }
+      return await this.sock.fetchMessageHistory(count, key, oldest.timestampMs)
+    })
+  }
+
   /** Read receipts for messages others sent (`participant`: the sender in a group). */
   async markRead (refs: readonly MessageRef[]): Promise<void> {
     await call(async () => {

@@ -12,7 +12,7 @@ export interface ConnectionHooks {
   /** Makes a new socket with the session's auth state. */
   makeSocket (): WASocket
   /** Socket events that are not about the connection: group changes for the session's caches, chat messages. */
-  tap: Pick<TapHandlers, 'groupsUpserted' | 'groupChanged' | 'messages' | 'webhook' | 'contacts'>
+  tap: Pick<TapHandlers, 'groupsUpserted' | 'groupChanged' | 'messages' | 'webhook' | 'contacts' | 'historyMessages' | 'historyDays'>
   emit (event: SessionEvent): void
   /**
    * A reconnect is due (after the backoff, or at once after a 515 restart). The owner calls

@@ -33,6 +33,8 @@ export interface SessionEnv {
   polls: PollStore
   /** The user's proxy URL ('' for none), read at each socket's start. */
   proxyFor?: (userId: string) => string
+  /** The user's history depth in days (`days_to_sync_history`; 0: all the phone sends). */
+  historyDays? (userId: string): number
 }
 
 /** What a session tells its owner (the registry). */
@@ -92,6 +94,8 @@ export class UserSession {
         groupChanged: jid => { groups.invalidate(jid) },
         webhook: event => { owner.emit({ type: 'webhook', event }) },
         contacts: contacts => { owner.emit({ type: 'contacts', contacts }) },
+        historyMessages: list => { owner.emit({ type: 'history', messages: [...list] }) },
+        historyDays: () => env.historyDays?.(userId) ?? 0,
         messages: (sock, list) => { inbound.upserted(sock, list) }
       },
       emit: event => { owner.emit(event) },

@@ -56,6 +56,8 @@ export type SessionEvent =
   | { type: 'webhook', event: WebhookEvent }
   /** What the history sync, the address book or a message's push name told about contacts. */
   | { type: 'contacts', contacts: ContactInfo[] }
+  /** Messages of a history sync from the phone (already cut to the user's history depth), for the message history. */
+  | { type: 'history', messages: ChatMessage[] }
 
 /** What one source tells about a contact ('' or absent: not told). */
 export interface ContactInfo {

@@ -82,7 +82,7 @@ describe.each([
 
   it('gives undici (media downloads, webhook deliveries) a dispatcher that tunnels through the proxy', async () => {
     const jpeg = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#123456' } }).jpeg().toBuffer()
-    peer.setPicture(jpeg)
+    peer.replacePicture(jpeg)
     const agents = proxyAgents(parseProxyUrl(proxy.url), server.sandbox!.mediaCa)
     try {
       const res = await undiciFetch(`https://${mediaHost}/pp/${PEER}/any`, { dispatcher: agents.dispatcher })

@@ -79,7 +79,7 @@ describe('POST /user/info', () => {
   it('tells the about text, the devices, the LID and the picture id; an unknown number has no devices', async () => {
     peer.about = 'Busy building things'
     const jpeg = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#3366cc' } }).jpeg().toBuffer()
-    peer.setPicture(jpeg)
+    peer.replacePicture(jpeg)
     const res = await post('/user/info', { Phone: [`${PEER}@s.whatsapp.net`, NOBODY] })
     expect(res.status).toBe(200)
     const info = res.body.data.Users[`${PEER}@s.whatsapp.net`]
@@ -103,7 +103,7 @@ describe('POST /user/info', () => {
 describe('POST /user/avatar', () => {
   it('answers the picture URL, which serves the JPEG', async () => {
     const jpeg = await sharp({ create: { width: 32, height: 32, channels: 3, background: '#cc3366' } }).jpeg().toBuffer()
-    peer.setPicture(jpeg)
+    peer.replacePicture(jpeg)
     const res = await post('/user/avatar', { Phone: PEER, Preview: true })
     expect(res.status).toBe(200)
     expect(res.body.data).toEqual({ url: expect.stringMatching(/^https:\/\//), id: expect.any(String), type: 'preview', direct_path: expect.stringMatching(/^\/pp\//), hash: null })
@@ -115,7 +115,7 @@ describe('POST /user/avatar', () => {
     const none = await post('/user/avatar', { Phone: NOBODY })
     expect(none.status).toBe(404)
     expect(none.body.error).toMatch(/^no avatar found/)
-    shy.setPicture(await sharp({ create: { width: 8, height: 8, channels: 3, background: '#000' } }).jpeg().toBuffer())
+    shy.replacePicture(await sharp({ create: { width: 8, height: 8, channels: 3, background: '#000' } }).jpeg().toBuffer())
     shy.setPrivacy('profile', 'none')
     const hidden = await post('/user/avatar', { Phone: SHY })
     expect(hidden.status).toBe(404)

@@ -38,6 +38,8 @@ export class MessagesRepo {
   private readonly latestStmt
   private readonly chatsStmt
   private readonly byMediaStmt
+  private readonly oldestStmt
+  private readonly newestStmt
   private readonly recordTx
   private readonly limitTx
 
@@ -56,6 +58,8 @@ export class MessagesRepo {
         FROM messages WHERE user_id = @user) WHERE n > @keep)`)
     this.findStmt = db.prepare('SELECT * FROM messages WHERE user_id = ? AND chat_jid = ? AND message_id = ?')
     this.latestStmt = db.prepare('SELECT * FROM messages WHERE user_id = ? AND chat_jid = ? ORDER BY timestamp DESC, seq DESC LIMIT ?')
+    this.oldestStmt = db.prepare('SELECT * FROM messages WHERE user_id = ? AND chat_jid = ? ORDER BY timestamp ASC, seq ASC LIMIT 1')
+    this.newestStmt = db.prepare('SELECT * FROM messages WHERE user_id = ? ORDER BY timestamp DESC, seq DESC LIMIT 1')
     this.chatsStmt = db.prepare('SELECT chat_jid, MAX(timestamp) AS last FROM messages WHERE user_id = ? GROUP BY chat_jid ORDER BY last DESC, chat_jid')
     this.byMediaStmt = db.prepare(`SELECT * FROM messages WHERE user_id = @user AND media_json IS NOT NULL
       AND (json_extract(media_json, '$.directPath') = @path OR json_extract(media_json, '$.url') = @url) ORDER BY seq DESC LIMIT 1`)
@@ -98,6 +102,16 @@ export class MessagesRepo {
    */
   findByMedia (userId: string, directPath: string, url: string): MessageRow | undefined {
     return this.byMediaStmt.get({ user: userId, path: directPath, url }) as MessageRow | undefined
+  }
+
+  /** The chat's oldest stored message. */
+  oldest (userId: string, chat: string): MessageRow | undefined {
+    return this.oldestStmt.get(userId, chat) as MessageRow | undefined
+  }
+
+  /** The user's newest stored message, in any chat. */
+  newest (userId: string): MessageRow | undefined {
+    return this.newestStmt.get(userId) as MessageRow | undefined
   }
 
   /** The user's chats with stored messages, the most recently active first. */

@@ -21,6 +21,8 @@ export interface UserRow {
   webhook_format: string
   /** The HMAC key, sealed (see util/sealed.ts), or null. */
   hmac_key: Buffer | null
+  /** Days of chat history taken from history syncs (0: all). */
+  days_to_sync_history: number
   created_at: number
   updated_at: number
 }
@@ -28,9 +30,9 @@ export interface UserRow {
 export type NewUser = Pick<UserRow, 'id' | 'name' | 'token_hash' | 'token_hint' | 'webhook' | 'events' | 'expiration' | 'proxy_url' | 'history'> & Partial<Pick<UserRow, 'token_hash_kind'>>
 
 /** Fields an update may change; absent fields keep their value. */
-export type UserChanges = Partial<Pick<UserRow, 'name' | 'token_hash' | 'token_hash_kind' | 'token_hint' | 'webhook' | 'events' | 'expiration' | 'proxy_url' | 'history' | 'jid' | 'connected' | 'webhook_format' | 'hmac_key'>>
+export type UserChanges = Partial<Pick<UserRow, 'name' | 'token_hash' | 'token_hash_kind' | 'token_hint' | 'webhook' | 'events' | 'expiration' | 'proxy_url' | 'history' | 'jid' | 'connected' | 'webhook_format' | 'hmac_key' | 'days_to_sync_history'>>
 
-const UPDATABLE: ReadonlyArray<keyof UserChanges> = ['name', 'token_hash', 'token_hash_kind', 'token_hint', 'webhook', 'events', 'expiration', 'proxy_url', 'history', 'jid', 'connected', 'webhook_format', 'hmac_key']
+const UPDATABLE: ReadonlyArray<keyof UserChanges> = ['name', 'token_hash', 'token_hash_kind', 'token_hint', 'webhook', 'events', 'expiration', 'proxy_url', 'history', 'jid', 'connected', 'webhook_format', 'hmac_key', 'days_to_sync_history']
 
 /** Called after a user row changed or was deleted (e.g. to drop cached copies of it). */
 export type UserChangeListener = (userId: string) => void

@@ -1,7 +1,7 @@
 import type { HistoryService } from '../../services/history.js'
 import type { MessagingService } from '../../services/messaging.js'
 import { routesWith } from '../route.js'
-import { historyQuery, historyResponse, setHistoryResponse, setHistorySchema } from '../schemas/history.js'
+import { historyQuery, historyResponse, requestHistoryQuery, requestHistoryResponse, setHistoryResponse, setHistorySchema } from '../schemas/history.js'
 import { currentUser } from '../state.js'
 
 export interface HistoryDeps { messaging: MessagingService, history: HistoryService }
@@ -19,7 +19,26 @@ export const historyRoutes = [
     auth: 'user',
     body: setHistorySchema,
     response: setHistoryResponse,
-    handler: ({ ctx, deps, body }) => deps.history.configure(currentUser(ctx).id, body.history)
+    handler: ({ ctx, deps, body }) => deps.history.configure(currentUser(ctx).id, body.history, body.days_to_sync_history)
+  }),
+  route({
+    method: 'GET',
+    path: '/session/history',
+    summary: 'Ask the phone for older messages of a chat (they arrive as a HistorySync event)',
+    auth: 'user',
+    query: requestHistoryQuery,
+    response: requestHistoryResponse,
+    handler: async ({ ctx, deps, query }) => {
+      const chat = query.chat_jid === undefined || query.chat_jid.trim() === '' ? undefined : deps.messaging.recipient(query.chat_jid, 'chat_jid')
+      const fromMe = query.oldest_msg_from_me === undefined ? undefined : query.oldest_msg_from_me === 'true' || query.oldest_msg_from_me === '1'
+      return await deps.history.requestSync(currentUser(ctx).id, {
+        count: query.count ?? DEFAULT_LIMIT,
+        chat,
+        oldestId: query.oldest_msg_id,
+        oldestFromMe: fromMe,
+        oldestTimestampMs: query.oldest_msg_timestamp
+      })
+    }
   }),
   route({
     method: 'GET',

@@ -41,7 +41,7 @@ export const sandboxRoutes = [
   route({
     method: 'POST',
     path: '/sandbox/phones/:phone/send',
-    summary: 'A virtual phone sends a message, reaction, edit, revoke, read receipt, chat state or presence',
+    summary: 'A virtual phone sends a message, reaction, edit, revoke, read receipt, chat state or presence, votes, calls, changes its picture or security code, or creates and changes groups',
     auth: 'admin',
     body: phoneSendSchema,
     response: phoneSendResponse,

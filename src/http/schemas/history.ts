@@ -7,8 +7,26 @@ export const MAX_HISTORY_PAGE = 10_000
 export const MAX_READ_IDS = 1000
 
 /** `POST /session/history` (wuzapi: `{"history": N}`). */
-export const setHistorySchema = z.object({ history: z.number().int('must be a whole number') })
-export const setHistoryResponse = z.object({ Details: z.string(), History: z.number() })
+export const setHistorySchema = z.object({ history: z.number().int('must be a whole number'), days_to_sync_history: z.number().optional() })
+export const setHistoryResponse = z.object({ Details: z.string(), History: z.number(), DaysToSyncHistory: z.number().optional() })
+
+/** `GET /session/history`: wuzapi's on-demand history request; absent fields come from the stored history. */
+export const requestHistoryQuery = z.object({
+  count: z.coerce.number().int('must be a whole number').min(1, 'must be at least 1').max(500, 'must be at most 500').optional(),
+  chat_jid: text(LIMITS.id).optional(),
+  oldest_msg_id: text(LIMITS.id).optional(),
+  oldest_msg_from_me: z.string().pipe(z.enum(['true', 'false', '1', '0'], { error: 'must be true or false' })).optional(),
+  oldest_msg_timestamp: z.coerce.number().int('must be a whole number of milliseconds').min(0, 'must not be negative').optional()
+})
+export const requestHistoryResponse = z.object({
+  details: z.string(),
+  timestamp: z.number(),
+  count: z.number(),
+  chat_jid: z.string(),
+  oldest_msg_id: z.string(),
+  oldest_msg_from_me: z.boolean(),
+  oldest_msg_timestamp: z.number()
+})
 
 /** `GET /chat/history?chat_jid=...&limit=...`. */
 export const historyQuery = z.object({

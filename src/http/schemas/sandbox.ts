@@ -48,9 +48,18 @@ export const phoneSendSchema = z.object({
   Id: text(LIMITS.id).optional(),
   Participant: text(LIMITS.phone).optional(),
   Read: z.array(text(LIMITS.id).min(1, 'must not be empty')).max(1024, 'must have at most 1024 entries').optional(),
-  Vote: z.array(text(255)).max(12, 'must have at most 12 entries (WhatsApp\'s limit)').optional(),
   Typing: z.string().pipe(z.enum(['composing', 'paused', 'recording'], { error: 'must be composing, paused or recording' })).optional(),
-  Presence: z.string().pipe(z.enum(['available', 'unavailable'], { error: 'must be available or unavailable' })).optional()
+  Presence: z.string().pipe(z.enum(['available', 'unavailable'], { error: 'must be available or unavailable' })).optional(),
+  Vote: z.array(text(255)).max(12, 'must have at most 12 entries (WhatsApp\'s limit)').optional(),
+  Call: z.string().pipe(z.enum(['offer', 'terminate'], { error: 'must be offer or terminate' })).optional(),
+  VideoCall: z.boolean().optional(),
+  Reason: text(64).optional(),
+  Picture: media.optional(),
+  Identity: z.boolean().optional(),
+  GroupCreate: text(LIMITS.name).optional(),
+  GroupSubject: text(LIMITS.name).optional(),
+  GroupParticipants: z.string().pipe(z.enum(['add', 'remove', 'promote', 'demote'], { error: 'must be add, remove, promote or demote' })).optional(),
+  Participants: z.array(text(LIMITS.id).min(1, 'must not be empty')).max(256, 'must have at most 256 entries').optional()
 })
 export const faultSchema = z.object({ UserID: id, Kind: id })
 /** A media `Url` or `DirectPath` (as a message's media fields carry them). */
