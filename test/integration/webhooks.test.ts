@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto'
 import { request } from 'node:http'
 import { startReceiver, type Receiver } from '../helpers/receiver.js'
-import { loginWithQr, startSandboxServer } from '../helpers/session.js'
+import { loginWithQr, sandboxFault, startSandboxServer, waitForStatus } from '../helpers/session.js'
 import type { TestServer } from '../helpers/server.js'
 
 const KEY = 'integration-hmac-key-0123456789-abcdef'
@@ -116,6 +116,24 @@ describe('webhooks and the event stream (sandbox, real receiver)', () => {
     await receiver.waitFor(() => receiver.delivered().filter(x => x.json?.event?.Info?.ID === id).length >= 2)
   })
 
+  it('a message whose commit to the outbox fails is not acknowledged: WhatsApp sends it again and it is delivered', async () => {
+    // the outbox refuses this one message, as a full disk would
+    server.db.exec(`CREATE TEMP TRIGGER refuse_commit BEFORE INSERT ON webhook_events WHEN NEW.payload LIKE '%commit fails once%'
+      BEGIN SELECT RAISE(ABORT, 'simulated disk failure'); END`)
+    let id: string
+    try {
+      id = await phoneSays('commit fails once')
+      await waitUntil(() => server.logText().includes('simulated disk failure'))
+    } finally {
+      server.db.exec('DROP TRIGGER IF EXISTS temp.refuse_commit')
+    }
+    expect(receiver.requests.some(x => x.json?.event?.Info?.ID === id)).toBe(false)
+    // the emulator kept the message (no receipt came); it comes again at the next login
+    await sandboxFault(server, user.id, 'drop')
+    await waitForStatus(server, user.token, s => s.LoggedIn === true, 20_000)
+    await receiver.waitFor(() => receiver.delivered().some(x => x.json?.event?.Info?.ID === id), 20_000, 'the redelivered message')
+  })
+
   it('deliveries routes refuse bad input with 4xx', async () => {
     expect((await server.api('GET', '/webhook/deliveries?state=lost', { token: user.token })).status).toBe(400)
     expect((await server.api('GET', '/webhook/deliveries?limit=0', { token: user.token })).status).toBe(400)
@@ -155,3 +173,11 @@ describe('webhooks and the event stream (sandbox, real receiver)', () => {
     expect(bad.status).toBe(400)
   })
 })
+
+async function waitUntil (check: () => boolean, ms = 10_000): Promise<void> {
+  const deadline = Date.now() + ms
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time')
+    await new Promise(resolve => setTimeout(resolve, 20))
+  }
+}
