@@ -11,8 +11,10 @@ afterAll(async () => { await server.stop() })
 const UNKNOWN_EVENT = { code: 400, error: 'invalid event type', details: 'invalid event: Bogus', success: false, reason: 'invalid_input' }
 const loopback = (address: string): string => `webhook URL resolves to ${address}, a loopback address; set ALLOW_PRIVATE_URLS=true to allow internal addresses`
 
+/** The URL and subscription `GET /webhook` shows (its `format` is checked in webhooks.test.ts). */
 async function settings (token: string): Promise<{ webhook: string, subscribe: string[] }> {
-  return (await server.api('GET', '/webhook', { token })).body.data
+  const { webhook, subscribe } = (await server.api('GET', '/webhook', { token })).body.data
+  return { webhook, subscribe }
 }
 
 describe('unknown event names are a 400 naming them, and change nothing', () => {

@@ -146,6 +146,8 @@ describe('webhooks and the event stream (sandbox, real receiver)', () => {
 
   it('form mode sends jsonData, userID and instanceName', async () => {
     await server.api('PUT', '/webhook', { token: user.token, json: { format: 'form' } })
+    expect((await server.api('GET', '/webhook', { token: user.token })).body.data).toMatchObject({ format: 'form', subscribe: ['Message'] })
+    expect((await server.api('PUT', '/webhook', { token: user.token, json: { format: 'xml' } })).status).toBe(400)
     try {
       const id = await phoneSays('in a form')
       await receiver.waitFor(r => r.some(x => x.json?.event?.Info?.ID === id))
