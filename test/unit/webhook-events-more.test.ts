@@ -5,7 +5,8 @@ import { historySyncBatch, webMessageInfoJson } from '../../src/whatsapp/webhook
 import { identityChangeEvent } from '../../src/whatsapp/webhook-events/identity.js'
 import { pictureEvents } from '../../src/whatsapp/webhook-events/picture.js'
 import { presenceEvent } from '../../src/whatsapp/webhook-events/presence.js'
-import { rfc3339, ZERO_TIME } from '../../src/whatsapp/webhook-events/time.js'
+import { rfc3339 } from '../../src/whatsapp/webhook-events/time.js'
+import { ZERO_TIME } from '../../src/whatsapp/webhook-events/source.js'
 
 const PHONE = '5491155554444@s.whatsapp.net'
 const LID = '123456789012345@lid'

@@ -2,42 +2,15 @@ import { jidNormalizedUser, proto, toNumber, type BaileysEventMap, type WAMessag
 import type { Json, WebhookEvent } from '../../events/catalogue.js'
 import { toChatMessage } from '../chat-message.js'
 import type { ChatMessage } from '../types.js'
+import { renameKeys } from './source.js'
 
 type HistorySet = BaileysEventMap['messaging-history.set']
-
-/**
- * Proto field names whose whatsmeow JSON tag differs from protobufjs' lowerCamel name (whatsmeow
- * keeps initialisms upper case).
- * TODO(evmsg): source.ts/message.ts hold the full Baileys→whatsmeow proto JSON converter; use it
- * once merged and drop this table.
- */
-const WHATSMEOW_KEYS: Record<string, string> = {
-  id: 'ID',
-  remoteJid: 'remoteJID',
-  url: 'URL',
-  fileSha256: 'fileSHA256',
-  fileEncSha256: 'fileEncSHA256',
-  jpegThumbnail: 'JPEGThumbnail',
-  ptt: 'PTT',
-  stanzaId: 'stanzaID',
-  mentionedJid: 'mentionedJID',
-  pnJid: 'pnJID',
-  lidJid: 'lidJID'
-}
-
-function whatsmeowCase (value: unknown): Json {
-  if (Array.isArray(value)) return value.map(whatsmeowCase)
-  if (value === null || typeof value !== 'object') return (value ?? null) as Json
-  const out: Record<string, Json> = {}
-  for (const [k, v] of Object.entries(value)) if (v !== undefined) out[WHATSMEOW_KEYS[k] ?? k] = whatsmeowCase(v)
-  return out
-}
 
 /** A history message as whatsmeow's `WebMessageInfo` JSON (numbers for longs and enums, base64 bytes). */
 export function webMessageInfoJson (m: WAMessage): Json {
   const { key, ...rest } = m
   const info = proto.WebMessageInfo.fromObject({ ...rest, key: { remoteJid: key.remoteJid, fromMe: key.fromMe, id: key.id, participant: key.participant } })
-  return whatsmeowCase(proto.WebMessageInfo.toObject(info, { longs: Number, enums: Number, bytes: String }))
+  return renameKeys(proto.WebMessageInfo.toObject(info, { longs: Number, enums: Number, bytes: String }))
 }
 
 /** Unix seconds of a history message (0 when it has none). */

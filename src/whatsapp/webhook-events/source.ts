@@ -235,8 +235,8 @@ export function goFieldName (name: string): string {
   return changed ? out.join('') : name
 }
 
-/** Renames every object key of a JSON value (arrays walked, values kept). */
-function renameKeys (value: unknown): Json {
+/** Renames every object key of a JSON value to whatsmeow's spelling (arrays walked, values kept). */
+export function renameKeys (value: unknown): Json {
   if (Array.isArray(value)) return value.map(renameKeys)
   if (value !== null && typeof value === 'object') {
     const out: Record<string, Json> = {}
