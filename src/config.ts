@@ -63,6 +63,8 @@ export interface WebhookConfig {
   pipeline: number
   /** How long delivered and dead events are kept (for the deliveries list and the event stream). */
   retentionMs: number
+  /** Largest media embedded in a Message webhook for users with `media_delivery: base64`. */
+  mediaMaxBytes: number
 }
 
 /** Byte limits of the media kinds (kept here as plain fields so config.ts imports nothing). */
@@ -183,7 +185,8 @@ function webhooks (env: Env): WebhookConfig {
     retryMaxDelayMs: integer(env, 'WEBHOOK_RETRY_MAX_DELAY_MS', 5 * 60_000, 1, 24 * HOUR),
     retryWindowMs: integer(env, 'WEBHOOK_RETRY_WINDOW_HOURS', 24, 1, 7 * 24) * HOUR,
     pipeline: integer(env, 'WEBHOOK_PIPELINE', 8, 1, 64),
-    retentionMs: integer(env, 'WEBHOOK_RETENTION_HOURS', 7 * 24, 1, 90 * 24) * HOUR
+    retentionMs: integer(env, 'WEBHOOK_RETENTION_HOURS', 7 * 24, 1, 90 * 24) * HOUR,
+    mediaMaxBytes: size(env, 'MEDIA_DELIVERY_MAX_BYTES', 16 * MB)
   })
 }
 

@@ -35,6 +35,7 @@ import { SessionsService } from './services/sessions.js'
 import { resolveTokenSecret } from './services/token-secret.js'
 import { UsersService } from './services/users.js'
 import { EventsService } from './services/events.js'
+import { EventMediaService } from './services/event-media.js'
 import { EventStreamService } from './services/event-stream.js'
 import { DeliveriesService } from './services/deliveries.js'
 import { resolveEncryptionKey, WebhookKeysService } from './services/webhook-keys.js'
@@ -76,9 +77,11 @@ const SANDBOX_PAIR_DELAY_MS = 300
  * The event path's components: the outbox (events committed from every session's events), the
  * delivery worker, and the outbox pruner. Listens to the sessions before any is restored.
  */
-async function startWebhooks (config: Config, logger: Logger, life: Lifecycle, db: Database, usersRepo: UsersRepo, registry: SessionRegistry, outbound: OutboundGuard): Promise<{ events: EventsService, deliveries: DeliveriesService, webhookKeys: WebhookKeysService, eventStream: EventStreamService }> {
+async function startWebhooks (config: Config, logger: Logger, life: Lifecycle, db: Database, usersRepo: UsersRepo, registry: SessionRegistry, outbound: OutboundGuard): Promise<{ events: EventsService, deliveries: DeliveriesService, webhookKeys: WebhookKeysService, eventStream: EventStreamService, media: { service?: EventMediaService } }> {
   const settings = config.webhooks
   const outbox = new OutboxRepo(db)
+  /** Set once the downloads service exists (media embedded in Message webhooks). */
+  const media: { service?: EventMediaService } = {}
   const webhookKeys = new WebhookKeysService(usersRepo, resolveEncryptionKey(settings.encryptionKey, config.dataDir, logger), logger)
   const deliveries = new DeliveriesService(outbox, usersRepo, webhookKeys, { url: settings.globalUrl, hmacKey: settings.globalHmacKey }, settings.format)
   const events = new EventsService(outbox, usersRepo, settings.globalUrl)
@@ -89,7 +92,8 @@ async function startWebhooks (config: Config, logger: Logger, life: Lifecycle, d
       destination: job => deliveries.destination(job),
       logger: logger.child({ module: 'webhooks' }),
       retry: { ...DEFAULT_RETRY, baseMs: settings.retryBaseMs, capMs: settings.retryMaxDelayMs, windowMs: settings.retryWindowMs },
-      pipeline: settings.pipeline
+      pipeline: settings.pipeline,
+      prepare: async job => await media.service?.prepare(job)
     })
     w.start()
     return w
@@ -102,7 +106,7 @@ async function startWebhooks (config: Config, logger: Logger, life: Lifecycle, d
     const pruned = outbox.prune(Date.now() - settings.retentionMs)
     if (pruned > 0) logger.debug({ pruned }, 'pruned old webhook events')
   }, logger), p => { p.stop() })
-  return { events, deliveries, webhookKeys, eventStream: new EventStreamService(outbox, usersRepo, events) }
+  return { events, deliveries, webhookKeys, eventStream: new EventStreamService(outbox, usersRepo, events), media }
 }
 
 /**
@@ -188,6 +192,7 @@ async function start (config: Config, logger: Logger, life: Lifecycle): Promise<
   })
   const history = new HistoryService(new MessagesRepo(db), usersRepo, registry)
   const downloads = new DownloadsService(messaging, mediaFetcher, config.mediaLimits, { history, timeoutMs: config.waQueryTimeoutMs })
+  webhooks.media.service = new EventMediaService(usersRepo, downloads, config.webhooks.mediaMaxBytes, logger.child({ module: 'webhooks' }))
   history.listen()
   messaging.onSent(history)
   const messageActions = new MessageActionsService(messaging, history)
@@ -198,7 +203,7 @@ async function start (config: Config, logger: Logger, life: Lifecycle): Promise<
   const proxy = new ProxyService(usersRepo, registry)
   const sandboxService = sandbox === undefined ? undefined : new SandboxService(sandbox, registry, usersRepo)
   const upload = { tempDir: config.mediaTempDir, maxFileBytes: largestLimit(config.mediaLimits) }
-  const app = createApp({ logger, bodyLimitBytes: config.bodyLimitBytes, upload, auth, users, health, subscriptions, sessions, messaging, mediaMessages, downloads, history, messageActions, groups, userDirectory, contacts, proxy, sandbox: sandboxService, ...webhooks })
+  const app = createApp({ logger, bodyLimitBytes: config.bodyLimitBytes, upload, auth, users, health, subscriptions, sessions, messaging, mediaMessages, downloads, history, messageActions, groups, userDirectory, contacts, proxy, sandbox: sandboxService, deliveries: webhooks.deliveries, webhookKeys: webhooks.webhookKeys, eventStream: webhooks.eventStream })
 
   const http = await life.add('http', async () => await listen(app, config.port, config.host), async l => { await l.close(config.shutdownTimeoutMs) })
   // stopped before the listener, so open event streams do not hold its close back

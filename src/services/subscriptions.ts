@@ -10,6 +10,8 @@ export interface WebhookSettings {
   events: string[]
   /** The body format of the user's deliveries. */
   format: 'json' | 'form'
+  /** wuzapi's media_delivery: 'base64' embeds received media in Message webhooks; '' does not. */
+  media_delivery: string
 }
 
 /** Webhook URL and subscribed events as a caller gives them; absent fields are left alone. */
@@ -18,6 +20,8 @@ export interface SubscriptionInput {
   events?: string | readonly string[]
   /** 'json', 'form', or '' for the server's default. */
   format?: string
+  /** 'base64' or ''. */
+  mediaDelivery?: string
 }
 
 function split (csv: string): string[] {
@@ -38,15 +42,20 @@ export class SubscriptionsService {
     const row = this.users.byId(userId)
     if (row === undefined) throw new NotFoundError('user not found')
     const format = row.webhook_format === 'json' || row.webhook_format === 'form' ? row.webhook_format : this.defaultFormat
-    return { webhook: row.webhook, events: split(row.events), format }
+    return { webhook: row.webhook, events: split(row.events), format, media_delivery: row.media_delivery }
   }
 
   /**
    * Validates and normalises a URL and event list into the user-row columns; throws a 400 naming
    * the unknown event or the internal address. For callers that write other columns in the same update.
    */
-  changes (input: SubscriptionInput): Pick<UserChanges, 'webhook' | 'events' | 'webhook_format'> {
-    const changes: Pick<UserChanges, 'webhook' | 'events' | 'webhook_format'> = {}
+  changes (input: SubscriptionInput): Pick<UserChanges, 'webhook' | 'events' | 'webhook_format' | 'media_delivery'> {
+    const changes: Pick<UserChanges, 'webhook' | 'events' | 'webhook_format' | 'media_delivery'> = {}
+    if (input.mediaDelivery !== undefined) {
+      const mode = input.mediaDelivery.trim().toLowerCase()
+      if (mode !== '' && mode !== 'base64') throw new ValidationError(`invalid media_delivery "${input.mediaDelivery}": use "base64" (embed received media in Message webhooks) or "" (download fields only)`)
+      changes.media_delivery = mode
+    }
     if (input.webhook !== undefined) changes.webhook = this.webhookUrl(input.webhook)
     if (input.events !== undefined) changes.events = eventsCsv(input.events)
     if (input.format !== undefined) {

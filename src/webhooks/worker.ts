@@ -30,6 +30,11 @@ export interface WorkerOptions {
   /** Requests in flight per queue (pipelining); order holds while the receiver accepts. */
   pipeline?: number
   onAttempt?: (report: AttemptReport) => void
+  /**
+   * Called before a delivery's first attempt; a string replaces the event's payload for good (the
+   * Message event with its media embedded, downloaded here, off the event path). Never throws.
+   */
+  prepare?: (job: DeliveryJob) => Promise<string | undefined>
   now?: () => number
   random?: () => number
 }
@@ -193,9 +198,18 @@ export class DeliveryWorker {
       this.report(job, result, 'dead')
       return
     }
+    let payload = job.payload
+    if (job.attempts === 0 && this.options.prepare !== undefined) {
+      const prepared = await this.options.prepare(job)
+      if (this.stopped) return
+      if (prepared !== undefined) {
+        repo.setPayload(job.event_seq, prepared)
+        payload = prepared
+      }
+    }
     const request = webhookRequest({
       eventId: job.event_id,
-      payload: job.payload,
+      payload,
       userId: job.user_id,
       instanceName: job.instance_name,
       format: destination.format,

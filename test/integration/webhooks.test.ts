@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto'
+import sharp from 'sharp'
 import { request } from 'node:http'
 import { startReceiver, type Receiver } from '../helpers/receiver.js'
 import { loginWithQr, sandboxFault, startSandboxServer, waitForStatus } from '../helpers/session.js'
@@ -132,6 +133,28 @@ describe('webhooks and the event stream (sandbox, real receiver)', () => {
     await sandboxFault(server, user.id, 'drop')
     await waitForStatus(server, user.token, s => s.LoggedIn === true, 20_000)
     await receiver.waitFor(() => receiver.delivered().some(x => x.json?.event?.Info?.ID === id), 20_000, 'the redelivered message')
+  })
+
+  it('media_delivery base64: a received image arrives in the webhook decrypted, as wuzapi sends it', async () => {
+    expect((await server.api('PUT', '/webhook', { token: user.token, json: { media_delivery: 's3' } })).status).toBe(400)
+    await server.api('PUT', '/webhook', { token: user.token, json: { media_delivery: 'base64' } })
+    try {
+      expect((await server.api('GET', '/webhook', { token: user.token })).body.data.media_delivery).toBe('base64')
+      const jpeg = await sharp({ create: { width: 32, height: 24, channels: 3, background: '#c04' } }).jpeg().toBuffer()
+      const res = await server.api('POST', `/sandbox/phones/${PHONE}/send`, { admin: true, json: { To: user.id, Image: `data:image/jpeg;base64,${jpeg.toString('base64')}`, Caption: 'pic' } })
+      const id = res.body.data.Id as string
+      await receiver.waitFor(() => receiver.delivered().some(x => x.json?.event?.Info?.ID === id))
+      const got = receiver.delivered().find(x => x.json?.event?.Info?.ID === id)!
+      expect(got.json).toMatchObject({ mimeType: 'image/jpeg', fileName: `${id}.jpg` })
+      expect(Buffer.from(got.json.base64 as string, 'base64').equals(jpeg)).toBe(true)
+      expect(got.json.event.Message.imageMessage.caption).toBe('pic')
+      // a text has no media to add
+      const text = await phoneSays('no media here')
+      await receiver.waitFor(() => receiver.delivered().some(x => x.json?.event?.Info?.ID === text))
+      expect(receiver.delivered().find(x => x.json?.event?.Info?.ID === text)!.json.base64).toBeUndefined()
+    } finally {
+      await server.api('PUT', '/webhook', { token: user.token, json: { media_delivery: '' } })
+    }
   })
 
   it('deliveries routes refuse bad input with 4xx', async () => {

@@ -106,6 +106,7 @@ export class OutboxRepo {
   private readonly healthStmt
   private readonly totalsStmt
   private readonly pruneStmt
+  private readonly payloadStmt
   private readonly enqueueTx
 
   constructor (db: Database) {
@@ -146,6 +147,7 @@ export class OutboxRepo {
       FROM webhook_deliveries WHERE state = 'pending'`)
     this.pruneStmt = db.prepare(`DELETE FROM webhook_events WHERE created_at < @before AND seq NOT IN (
       SELECT event_seq FROM webhook_deliveries WHERE state = 'pending')`)
+    this.payloadStmt = db.prepare('UPDATE webhook_events SET payload = ? WHERE seq = ?')
     this.enqueueTx = db.transaction((event: NewEvent, now: number): number | undefined => {
       const result = this.insertEventStmt.run({ ...event, sourceKey: event.sourceKey ?? null, now })
       if (result.changes === 0) return undefined
@@ -222,6 +224,11 @@ export class OutboxRepo {
   /** Pending deliveries of every user. */
   totals (): { pending: number, oldestPendingAt: number | null, failingUsers: number } {
     return this.totalsStmt.get() as { pending: number, oldestPendingAt: number | null, failingUsers: number }
+  }
+
+  /** Replaces an event's payload (the event with its media embedded, before its first delivery). */
+  setPayload (seq: number, payload: string): void {
+    this.payloadStmt.run(payload, seq)
   }
 
   /** Deletes events older than `before` (ms) with no pending delivery; returns how many. */

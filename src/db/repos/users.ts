@@ -23,6 +23,8 @@ export interface UserRow {
   hmac_key: Buffer | null
   /** Days of chat history taken from history syncs (0: all). */
   days_to_sync_history: number
+  /** 'base64': Message webhooks carry the decrypted media; '': only its download fields. */
+  media_delivery: string
   created_at: number
   updated_at: number
 }
@@ -30,9 +32,9 @@ export interface UserRow {
 export type NewUser = Pick<UserRow, 'id' | 'name' | 'token_hash' | 'token_hint' | 'webhook' | 'events' | 'expiration' | 'proxy_url' | 'history'> & Partial<Pick<UserRow, 'token_hash_kind'>>
 
 /** Fields an update may change; absent fields keep their value. */
-export type UserChanges = Partial<Pick<UserRow, 'name' | 'token_hash' | 'token_hash_kind' | 'token_hint' | 'webhook' | 'events' | 'expiration' | 'proxy_url' | 'history' | 'jid' | 'connected' | 'webhook_format' | 'hmac_key' | 'days_to_sync_history'>>
+export type UserChanges = Partial<Pick<UserRow, 'name' | 'token_hash' | 'token_hash_kind' | 'token_hint' | 'webhook' | 'events' | 'expiration' | 'proxy_url' | 'history' | 'jid' | 'connected' | 'webhook_format' | 'hmac_key' | 'days_to_sync_history' | 'media_delivery'>>
 
-const UPDATABLE: ReadonlyArray<keyof UserChanges> = ['name', 'token_hash', 'token_hash_kind', 'token_hint', 'webhook', 'events', 'expiration', 'proxy_url', 'history', 'jid', 'connected', 'webhook_format', 'hmac_key', 'days_to_sync_history']
+const UPDATABLE: ReadonlyArray<keyof UserChanges> = ['name', 'token_hash', 'token_hash_kind', 'token_hint', 'webhook', 'events', 'expiration', 'proxy_url', 'history', 'jid', 'connected', 'webhook_format', 'hmac_key', 'days_to_sync_history', 'media_delivery']
 
 /** Called after a user row changed or was deleted (e.g. to drop cached copies of it). */
 export type UserChangeListener = (userId: string) => void

@@ -18,8 +18,8 @@ export const webhookRoutes = [
     auth: 'user',
     response: getWebhookResponse,
     handler: ({ ctx, deps }) => {
-      const { webhook, events, format } = deps.subscriptions.get(currentUser(ctx).id)
-      return { webhook, subscribe: events, format }
+      const { webhook, events, format, media_delivery: mediaDelivery } = deps.subscriptions.get(currentUser(ctx).id)
+      return { webhook, subscribe: events, format, media_delivery: mediaDelivery }
     }
   }),
   route({
@@ -32,7 +32,7 @@ export const webhookRoutes = [
     handler: ({ ctx, deps, body }) => {
       const url = body.webhookURL ?? body.webhook
       if (url === undefined) throw new ValidationError('missing webhookURL in Payload')
-      const { webhook } = deps.subscriptions.set(currentUser(ctx).id, { webhook: url, events: body.events, format: body.format })
+      const { webhook } = deps.subscriptions.set(currentUser(ctx).id, { webhook: url, events: body.events, format: body.format, mediaDelivery: body.media_delivery })
       return { webhook }
     }
   }),
@@ -49,7 +49,7 @@ export const webhookRoutes = [
         deps.subscriptions.clear(userId)
         return { webhook: '', events: [], active: false }
       }
-      const { webhook, events } = deps.subscriptions.set(userId, { webhook: body.webhook ?? body.webhookURL, events: body.events, format: body.format })
+      const { webhook, events } = deps.subscriptions.set(userId, { webhook: body.webhook ?? body.webhookURL, events: body.events, format: body.format, mediaDelivery: body.media_delivery })
       return { webhook, events, active: webhook !== '' }
     }
   }),

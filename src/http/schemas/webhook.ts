@@ -1,6 +1,10 @@
 import { z } from 'zod'
 import { events, webhookUrl } from './common.js'
 
+/** wuzapi's media_delivery values this server supports ('' = download fields only; S3 is not supported). */
+export const mediaDelivery = z.string().trim().toLowerCase()
+  .refine(v => v === '' || v === 'base64', { message: 'must be "base64" or "" (S3 upload is not supported)' })
+
 /** wuzapi's two body formats (`WEBHOOK_FORMAT`), per user; '' returns to the server's default. */
 export const webhookFormat = z.string().trim().toLowerCase()
   .refine(v => v === '' || v === 'json' || v === 'form', { message: 'must be "json" or "form" (or "" for the server default)' })
@@ -11,7 +15,9 @@ export const setWebhookSchema = z.object({
   webhook: webhookUrl.optional(),
   events: events.optional(),
   /** Our extension: the body format of this user's deliveries ('' = the server's WEBHOOK_FORMAT). */
-  format: webhookFormat.optional()
+  format: webhookFormat.optional(),
+  /** wuzapi's media_delivery: 'base64' embeds received media in Message webhooks. */
+  media_delivery: mediaDelivery.optional()
 })
 
 /** `PUT /webhook`. */
@@ -20,10 +26,11 @@ export const updateWebhookSchema = z.object({
   webhookURL: webhookUrl.optional(),
   events: events.optional(),
   format: webhookFormat.optional(),
+  media_delivery: mediaDelivery.optional(),
   active: z.boolean().optional()
 })
 
-export const getWebhookResponse = z.object({ webhook: z.string(), subscribe: z.array(z.string()), format: z.enum(['json', 'form']) })
+export const getWebhookResponse = z.object({ webhook: z.string(), subscribe: z.array(z.string()), format: z.enum(['json', 'form']), media_delivery: z.string() })
 
 /** `POST /session/hmac/config`. */
 export const hmacConfigSchema = z.object({ hmac_key: z.string().max(1024, 'must be at most 1024 characters') })
