@@ -103,7 +103,7 @@ export class SessionsService {
       proxy_url: row?.proxy_url ?? '',
       history: String(row?.history ?? 0),
       proxy_config: { enabled: (row?.proxy_url ?? '') !== '', proxy_url: row?.proxy_url ?? '' },
-      s3_config: { ...S3_DISABLED },
+      s3_config: { ...S3_DISABLED, media_delivery: row?.media_delivery ?? '' },
       hmac_configured: webhook?.hmacConfigured ?? false,
       webhook_status: webhook?.deliveries ?? []
     }
