@@ -55,12 +55,12 @@ describe('/webhook', () => {
     const { token } = await createUser(server.api, { events: 'Message' })
     const set = await server.api('POST', '/webhook', { token, json: { webhookURL: 'https://example.com/a' } })
     expect(set.body).toEqual({ code: 200, data: { webhook: 'https://example.com/a' }, success: true })
-    expect((await server.api('GET', '/webhook', { token })).body.data).toEqual({ webhook: 'https://example.com/a', subscribe: ['Message'] })
+    expect((await server.api('GET', '/webhook', { token })).body.data).toEqual({ webhook: 'https://example.com/a', subscribe: ['Message'], format: 'json', media_delivery: '' })
     const put = await server.api('PUT', '/webhook', { token, json: { webhook: 'https://example.com/b', events: ['ReadReceipt'] } })
     expect(put.body.data).toEqual({ webhook: 'https://example.com/b', events: ['ReadReceipt'], active: true })
     const del = await server.api('DELETE', '/webhook', { token })
     expect(del.body.data).toEqual({ Details: 'Webhook and events deleted successfully' })
-    expect((await server.api('GET', '/webhook', { token })).body.data).toEqual({ webhook: '', subscribe: [] })
+    expect((await server.api('GET', '/webhook', { token })).body.data).toEqual({ webhook: '', subscribe: [], format: 'json', media_delivery: '' })
   })
 
   it('accepts the webhook key as an alias and refuses a body without a URL', async () => {
