@@ -4,7 +4,7 @@ import { Session } from 'node:inspector/promises'
 import type { TestServer } from '../helpers/server.js'
 import { loginWithQr, startSandboxServer } from '../helpers/session.js'
 
-const USERS = 3
+const USERS = 2
 const ROUNDS = 3
 
 let server: TestServer
