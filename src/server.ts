@@ -168,7 +168,7 @@ async function start (config: Config, logger: Logger, life: Lifecycle): Promise<
   const outbound = await life.add('outbound guard', () => new OutboundGuard({ allowPrivate: config.allowPrivateUrls }), async g => { await g.close() })
   const subscriptions = new SubscriptionsService(usersRepo, outbound, config.webhooks.format)
   const webhooks = await startWebhooks(config, logger, life, db, usersRepo, registry, outbound)
-  const users = new UsersService(usersRepo, auth, subscriptions, registry)
+  const users = new UsersService(usersRepo, auth, subscriptions, registry, webhooks.webhookKeys)
   const health = new HealthService(db, usersRepo, registry, () => webhooks.deliveries.totals())
   const sessions = new SessionsService(registry, usersRepo, subscriptions, {
     connectWaitMs: config.connectWaitMs,

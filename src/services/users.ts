@@ -1,3 +1,4 @@
+import type { WebhookKeysService } from './webhook-keys.js'
 import type { UserChanges, UserRow, UsersRepo } from '../db/repos/users.js'
 import { ConflictError, NotFoundError, ValidationError } from '../errors.js'
 import { newToken, newUserId } from '../util/ids.js'
@@ -15,6 +16,8 @@ export interface UserInput {
   expiration?: number
   history?: number
   proxyConfig?: { enabled?: boolean, proxyURL?: string }
+  /** The webhook signing key (at least 32 characters), stored encrypted; only on create, as wuzapi. */
+  hmacKey?: string
 }
 
 /** A user as the admin API shows it (wuzapi's field names). */
@@ -63,11 +66,12 @@ export class UsersService {
     private readonly users: UsersRepo,
     private readonly auth: AuthService,
     private readonly subscriptions: SubscriptionsService,
-    private readonly sessions: SessionPort
+    private readonly sessions: SessionPort,
+    private readonly keys?: Pick<WebhookKeysService, 'sealed'>
   ) {}
 
   /** Creates a user; returns the view with the clear token, shown this once. */
-  create (input: UserInput): UserView {
+  create (input: UserInput): UserView & { hmac_key: boolean } {
     const name = input.name?.trim() ?? ''
     if (name === '') throw new ValidationError('missing name in Payload')
     const token = input.token?.trim() || newToken()
@@ -84,8 +88,11 @@ export class UsersService {
       proxy_url: proxyUrl(input.proxyConfig),
       history: input.history ?? 0
     }
+    const hmacKey = input.hmacKey === undefined || input.hmacKey === '' ? undefined : this.keys?.sealed(input.hmacKey)
     if (this.auth.tokenOwner(token) !== undefined) throw new ConflictError('user with this token already exists')
-    return { ...this.view(this.users.insert(row)), token }
+    const inserted = this.users.insert(row)
+    if (hmacKey !== undefined) this.users.update(inserted.id, { hmac_key: hmacKey })
+    return { ...this.view(inserted), token, hmac_key: hmacKey !== undefined }
   }
 
   list (): UserView[] {

@@ -85,6 +85,18 @@ describe('webhooks and the event stream (sandbox, real receiver)', () => {
     expect(server.logText()).not.toContain(KEY)
   })
 
+  it('the admin sets a signing key when creating a user (wuzapi\'s hmacKey)', async () => {
+    const short = await server.api('POST', '/admin/users', { admin: true, json: { name: 'k1', hmacKey: 'short' } })
+    expect(short.status).toBe(400)
+    expect(short.body.error).toBe('HMAC key must be at least 32 characters long')
+    const created = await server.api('POST', '/admin/users', { admin: true, json: { name: 'k2', hmacKey: KEY } })
+    expect(created.status).toBe(201)
+    expect(created.body.data.hmac_key).toBe(true)
+    expect((await server.api('GET', '/session/hmac/config', { token: created.body.data.token })).body).toEqual({ hmac_key: '***' })
+    const plain = await server.api('POST', '/admin/users', { admin: true, json: { name: 'k3' } })
+    expect(plain.body.data.hmac_key).toBe(false)
+  })
+
   it('a message reaches the webhook signed, and the deliveries list shows it', async () => {
     const id = await phoneSays('hello webhook')
     await receiver.waitFor(r => r.some(x => x.json?.event?.Info?.ID === id))

@@ -32,7 +32,7 @@ export const adminRoutes = [
     body: createUserSchema,
     response: createdUserResponse,
     status: 201,
-    handler: ({ deps, body }) => ({ ...deps.users.create(body), hmac_key: false })
+    handler: ({ deps, body }) => deps.users.create(body)
   }),
   route({
     method: 'PUT',

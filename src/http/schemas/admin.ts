@@ -19,7 +19,9 @@ export const createUserSchema = z.object({
   events: userFields.events.optional(),
   expiration: userFields.expiration.optional(),
   history: userFields.history.optional(),
-  proxyConfig: userFields.proxyConfig.optional()
+  proxyConfig: userFields.proxyConfig.optional(),
+  /** wuzapi's webhook signing key (at least 32 characters); only here, as in wuzapi. */
+  hmacKey: z.string().max(1024, 'must be at most 1024 characters').optional()
 })
 
 /** `PUT /admin/users/{id}`: every field optional. */
