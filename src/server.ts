@@ -39,7 +39,7 @@ import { EventMediaService } from './services/event-media.js'
 import { EventStreamService } from './services/event-stream.js'
 import { DeliveriesService } from './services/deliveries.js'
 import { resolveEncryptionKey, WebhookKeysService } from './services/webhook-keys.js'
-import { guardedPoster } from './webhooks/poster.js'
+import { guardedPoster, ProxyDispatchers } from './webhooks/poster.js'
 import { DEFAULT_RETRY } from './webhooks/retry-policy.js'
 import { DeliveryWorker } from './webhooks/worker.js'
 import { GroupsService } from './services/groups.js'
@@ -85,10 +85,11 @@ async function startWebhooks (config: Config, logger: Logger, life: Lifecycle, d
   const webhookKeys = new WebhookKeysService(usersRepo, resolveEncryptionKey(settings.encryptionKey, config.dataDir, logger), logger)
   const deliveries = new DeliveriesService(outbox, usersRepo, webhookKeys, { url: settings.globalUrl, hmacKey: settings.globalHmacKey }, settings.format)
   const events = new EventsService(outbox, usersRepo, settings.globalUrl)
+  const proxies = await life.add('webhook proxies', () => new ProxyDispatchers(), async p => { await p.close() })
   const worker = await life.add('webhook worker', () => {
     const w = new DeliveryWorker({
       repo: outbox,
-      post: guardedPoster(outbound, settings.timeoutMs),
+      post: guardedPoster(outbound, settings.timeoutMs, proxies),
       destination: job => deliveries.destination(job),
       logger: logger.child({ module: 'webhooks' }),
       retry: { ...DEFAULT_RETRY, baseMs: settings.retryBaseMs, capMs: settings.retryMaxDelayMs, windowMs: settings.retryWindowMs },

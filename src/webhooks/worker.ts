@@ -9,6 +9,8 @@ export interface Destination {
   url: string
   format: WebhookFormat
   key: string | undefined
+  /** The user's proxy URL, if any. */
+  proxy?: string
 }
 
 /** One finished attempt, for logs and metrics. */
@@ -216,7 +218,7 @@ export class DeliveryWorker {
       key: destination.key,
       now: this.now()
     })
-    const result = await this.options.post(destination.url, request, this.abort.signal)
+    const result = await this.options.post(destination.url, request, this.abort.signal, destination.proxy)
     // Shutting down: the attempt does not count; the delivery stays pending and goes out after the restart.
     if (this.stopped) return
     const at = this.now()

@@ -12,8 +12,9 @@ import { EventsService } from '../../src/services/events.js'
 import { WebhookKeysService } from '../../src/services/webhook-keys.js'
 import { createLogger } from '../../src/util/logger.js'
 import { sealingKey } from '../../src/util/sealed.js'
-import { guardedPoster } from '../../src/webhooks/poster.js'
+import { guardedPoster, ProxyDispatchers } from '../../src/webhooks/poster.js'
 import { DeliveryWorker } from '../../src/webhooks/worker.js'
+import { startHttpProxy, startSocksProxy } from '../helpers/proxy.js'
 import { startReceiver, type Receiver } from '../helpers/receiver.js'
 
 const KEY = 'webhook-signing-key-0123456789-abcdef'
@@ -28,6 +29,7 @@ class Rig {
   readonly events: EventsService
   worker: DeliveryWorker | undefined
   private readonly guard: OutboundGuard
+  private readonly proxies = new ProxyDispatchers()
 
   constructor (readonly db: Database, options: { policy?: (a: string) => any, global?: string } = {}) {
     this.users = new UsersRepo(db)
@@ -42,7 +44,7 @@ class Rig {
   start (pipeline = 8, timeoutMs = 5_000): void {
     this.worker = new DeliveryWorker({
       repo: this.outbox,
-      post: guardedPoster(this.guard, timeoutMs),
+      post: guardedPoster(this.guard, timeoutMs, this.proxies),
       destination: job => this.deliveries.destination(job),
       logger,
       retry: { baseMs: 20, capMs: 100, windowMs: 3_600_000, rejectedAttempts: 3 },
@@ -52,8 +54,8 @@ class Rig {
     this.worker.start()
   }
 
-  user (id: string, webhook: string, fields: { events?: string, webhook_format?: string } = {}): void {
-    this.users.insert({ id, name: `name-${id}`, token_hash: `hash-${id}`, token_hint: '', webhook, events: fields.events ?? 'All', expiration: 0, proxy_url: '', history: 0 })
+  user (id: string, webhook: string, fields: { events?: string, webhook_format?: string, proxy?: string } = {}): void {
+    this.users.insert({ id, name: `name-${id}`, token_hash: `hash-${id}`, token_hint: '', webhook, events: fields.events ?? 'All', expiration: 0, proxy_url: fields.proxy ?? '', history: 0 })
     if (fields.webhook_format !== undefined) this.users.update(id, { webhook_format: fields.webhook_format })
   }
 
@@ -67,6 +69,7 @@ class Rig {
     if (this.closed) return
     this.closed = true
     await this.worker?.stop()
+    await this.proxies.close()
     await this.guard.close()
   }
 }
@@ -204,6 +207,22 @@ describe('webhook outbox and delivery worker', () => {
       expect(second?.lastError).toMatch(/127\.0\.0\.2/)
     } finally {
       await refused.close()
+    }
+  })
+
+  it.each([['an HTTP proxy', startHttpProxy], ['a SOCKS5 proxy', startSocksProxy]])('goes through the user\'s proxy (%s)', async (_name, start) => {
+    const proxy = await start()
+    try {
+      rig.user('u1', receiver.url, { proxy: proxy.url })
+      rig.start()
+      rig.publish('u1', 0)
+      await receiver.waitFor(r => r.length >= 1)
+      expect(ids(receiver)).toEqual(['M0'])
+      const { port } = new URL(receiver.url)
+      expect(proxy.targets).toContain(`127.0.0.1:${port}`)
+    } finally {
+      await rig.close()
+      await proxy.close()
     }
   })
 
