@@ -36,6 +36,9 @@ import { sandboxRoutes } from './sandbox.js'
 import { sessionRoutes } from './session.js'
 import { userRoutes } from './user.js'
 import { proxyRoutes } from './proxy.js'
+import { docsRoutes } from './docs.js'
+import { buildOpenApi } from '../openapi.js'
+import { VERSION } from '../../util/package-info.js'
 
 export interface RouteDeps {
   auth: AuthService
@@ -77,7 +80,8 @@ export const ROUTE_TABLE: Readonly<Record<string, ReadonlyArray<RouteDefinition>
   group: groupRoutes,
   user: userRoutes,
   proxy: proxyRoutes,
-  sandbox: sandboxRoutes
+  sandbox: sandboxRoutes,
+  docs: docsRoutes
 }
 
 /** The whole API on one screen: every resource router, mounted in order. */
@@ -101,5 +105,9 @@ export function buildRouter (deps: RouteDeps): Router<AppState> {
   root.use(buildRoutes(userRoutes, deps, mounts).routes())
   root.use(buildRoutes(proxyRoutes, deps, mounts).routes())
   if (deps.sandbox !== undefined) root.use(buildRoutes(sandboxRoutes, { sandbox: deps.sandbox }, mounts).routes())
+  // the document of what is mounted here (no /sandbox routes in live mode), built once
+  const mounted = Object.fromEntries(Object.entries(ROUTE_TABLE).filter(([name]) => name !== 'sandbox' || deps.sandbox !== undefined))
+  const openapi = buildOpenApi(mounted, { title: 'wuzapi-ts', version: VERSION, description: 'A wuzapi-compatible WhatsApp HTTP API. Answers use the envelope {code, data, success}; errors {code, error, success, reason}.' })
+  root.use(buildRoutes(docsRoutes, { openapi }, mounts).routes())
   return root
 }
