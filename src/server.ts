@@ -43,6 +43,7 @@ import { DEFAULT_RETRY } from './webhooks/retry-policy.js'
 import { DeliveryWorker } from './webhooks/worker.js'
 import { GroupsService } from './services/groups.js'
 import { SubscriptionsService } from './services/subscriptions.js'
+import { MetricsService } from './services/metrics.js'
 import { createLogger, type Logger } from './util/logger.js'
 import { periodic } from './util/periodic.js'
 import { BaileysLogger } from './whatsapp/baileys-logger.js'
@@ -76,7 +77,7 @@ const SANDBOX_PAIR_DELAY_MS = 300
  * The event path's components: the outbox (events committed from every session's events), the
  * delivery worker, and the outbox pruner. Listens to the sessions before any is restored.
  */
-async function startWebhooks (config: Config, logger: Logger, life: Lifecycle, db: Database, usersRepo: UsersRepo, registry: SessionRegistry, outbound: OutboundGuard): Promise<{ events: EventsService, deliveries: DeliveriesService, webhookKeys: WebhookKeysService, eventStream: EventStreamService }> {
+async function startWebhooks (config: Config, logger: Logger, life: Lifecycle, db: Database, usersRepo: UsersRepo, registry: SessionRegistry, outbound: OutboundGuard, metrics: MetricsService): Promise<{ events: EventsService, deliveries: DeliveriesService, webhookKeys: WebhookKeysService, eventStream: EventStreamService }> {
   const settings = config.webhooks
   const outbox = new OutboxRepo(db)
   const webhookKeys = new WebhookKeysService(usersRepo, resolveEncryptionKey(settings.encryptionKey, config.dataDir, logger), logger)
@@ -89,7 +90,8 @@ async function startWebhooks (config: Config, logger: Logger, life: Lifecycle, d
       destination: job => deliveries.destination(job),
       logger: logger.child({ module: 'webhooks' }),
       retry: { ...DEFAULT_RETRY, baseMs: settings.retryBaseMs, capMs: settings.retryMaxDelayMs, windowMs: settings.retryWindowMs },
-      pipeline: settings.pipeline
+      pipeline: settings.pipeline,
+      onAttempt: report => { metrics.deliveryAttempt(report.outcome, report.latencyMs) }
     })
     w.start()
     return w
@@ -163,7 +165,10 @@ async function start (config: Config, logger: Logger, life: Lifecycle): Promise<
   const auth = new AuthService(usersRepo, adminToken, resolveTokenSecret(config.tokenSecret, config.dataDir, logger))
   const outbound = await life.add('outbound guard', () => new OutboundGuard({ allowPrivate: config.allowPrivateUrls }), async g => { await g.close() })
   const subscriptions = new SubscriptionsService(usersRepo, outbound, config.webhooks.format)
-  const webhooks = await startWebhooks(config, logger, life, db, usersRepo, registry, outbound)
+  // scraped only once the listener is up, after `webhooks` exists
+  const metrics = new MetricsService({ sessionCounts: () => registry.countsByState(), outbox: () => webhooks.deliveries.totals() })
+  metrics.listen(registry)
+  const webhooks = await startWebhooks(config, logger, life, db, usersRepo, registry, outbound, metrics)
   const users = new UsersService(usersRepo, auth, subscriptions, registry)
   const health = new HealthService(db, usersRepo, registry, () => webhooks.deliveries.totals())
   const sessions = new SessionsService(registry, usersRepo, subscriptions, {
@@ -190,6 +195,7 @@ async function start (config: Config, logger: Logger, life: Lifecycle): Promise<
   const downloads = new DownloadsService(messaging, mediaFetcher, config.mediaLimits, { history, timeoutMs: config.waQueryTimeoutMs })
   history.listen()
   messaging.onSent(history)
+  messaging.onSent(metrics)
   const messageActions = new MessageActionsService(messaging, history)
   const groups = new GroupsService(messaging, intake)
   const contacts = new ContactsService(new ContactsRepo(db), registry)
@@ -198,7 +204,7 @@ async function start (config: Config, logger: Logger, life: Lifecycle): Promise<
   const proxy = new ProxyService(usersRepo, registry)
   const sandboxService = sandbox === undefined ? undefined : new SandboxService(sandbox, registry, usersRepo)
   const upload = { tempDir: config.mediaTempDir, maxFileBytes: largestLimit(config.mediaLimits) }
-  const app = createApp({ logger, bodyLimitBytes: config.bodyLimitBytes, upload, auth, users, health, subscriptions, sessions, messaging, mediaMessages, downloads, history, messageActions, groups, userDirectory, contacts, proxy, sandbox: sandboxService, ...webhooks })
+  const app = createApp({ logger, bodyLimitBytes: config.bodyLimitBytes, upload, auth, users, health, subscriptions, sessions, messaging, mediaMessages, downloads, history, messageActions, groups, userDirectory, contacts, proxy, sandbox: sandboxService, metrics, metricsToken: config.metricsToken, limits: config.limits, ...webhooks })
 
   const http = await life.add('http', async () => await listen(app, config.port, config.host), async l => { await l.close(config.shutdownTimeoutMs) })
   // stopped before the listener, so open event streams do not hold its close back

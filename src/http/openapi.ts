@@ -34,7 +34,7 @@ const ERROR_ENVELOPE: JsonObject = {
     code: { type: 'integer', description: 'The HTTP status again' },
     error: { type: 'string' },
     success: { const: false },
-    reason: { type: 'string', enum: [...ERROR_REASONS, 'rate_limited', 'busy'] }
+    reason: { type: 'string', enum: [...ERROR_REASONS] }
   },
   required: ['code', 'error', 'success']
 }

@@ -18,7 +18,7 @@ function apiRouter (): Router<AppState> {
 function registered (router: Router<AppState>): string[] {
   const keys = new Set<string>()
   for (const layer of router.stack) {
-    for (const method of layer.methods) if (method !== 'HEAD') keys.add(`${method} ${openApiPath(layer.path)}`)
+    for (const method of layer.methods) if (method !== 'HEAD') keys.add(`${method} ${openApiPath(String(layer.path))}`)
   }
   return [...keys].sort()
 }

@@ -37,6 +37,8 @@ import { sessionRoutes } from './session.js'
 import { userRoutes } from './user.js'
 import { proxyRoutes } from './proxy.js'
 import { docsRoutes } from './docs.js'
+import { metricsRoutes } from './metrics.js'
+import type { MetricsService } from '../../services/metrics.js'
 import { buildOpenApi } from '../openapi.js'
 import { VERSION } from '../../util/package-info.js'
 
@@ -62,6 +64,11 @@ export interface RouteDeps {
   sandbox: SandboxService | undefined
   /** The body parsers routes pick by name; each runs after the route's auth check. */
   parsers: RouteMounts['parsers']
+  metrics: MetricsService
+  /** `METRICS_TOKEN` (undefined: `/metrics` is open). */
+  metricsToken: string | undefined
+  /** Middleware run after a user's or the admin's auth check (the rate limit). */
+  guards?: { user: ReadonlyArray<Middleware<AppState>>, admin: ReadonlyArray<Middleware<AppState>> }
 }
 
 /** Every route of the API, by router, as data (for docs and the OpenAPI document). */
@@ -81,14 +88,15 @@ export const ROUTE_TABLE: Readonly<Record<string, ReadonlyArray<RouteDefinition>
   user: userRoutes,
   proxy: proxyRoutes,
   sandbox: sandboxRoutes,
-  docs: docsRoutes
+  docs: docsRoutes,
+  metrics: metricsRoutes
 }
 
 /** The whole API on one screen: every resource router, mounted in order. */
 export function buildRouter (deps: RouteDeps): Router<AppState> {
   const admin: Middleware<AppState> = adminAuth(deps.auth)
   const user: Middleware<AppState> = userAuth(deps.auth)
-  const mounts: RouteMounts = { auth: { admin: [admin], user: [user], none: [] }, parsers: deps.parsers }
+  const mounts: RouteMounts = { auth: { admin: [admin, ...deps.guards?.admin ?? []], user: [user, ...deps.guards?.user ?? []], none: [] }, parsers: deps.parsers }
   const root = new Router<AppState>()
   root.use(buildRoutes(healthRoutes, deps, mounts).routes())
   root.use(buildRoutes(adminRoutes, deps, mounts).routes())
@@ -109,5 +117,6 @@ export function buildRouter (deps: RouteDeps): Router<AppState> {
   const mounted = Object.fromEntries(Object.entries(ROUTE_TABLE).filter(([name]) => name !== 'sandbox' || deps.sandbox !== undefined))
   const openapi = buildOpenApi(mounted, { title: 'wuzapi-ts', version: VERSION, description: 'A wuzapi-compatible WhatsApp HTTP API. Answers use the envelope {code, data, success}; errors {code, error, success, reason}.' })
   root.use(buildRoutes(docsRoutes, { openapi }, mounts).routes())
+  root.use(buildRoutes(metricsRoutes, { metrics: deps.metrics, metricsToken: deps.metricsToken }, mounts).routes())
   return root
 }
