@@ -39,6 +39,56 @@ const ERROR_ENVELOPE: JsonObject = {
   required: ['code', 'error', 'success']
 }
 
+/** Values for a field by its name, so generated examples read like real requests. */
+const NAMED_EXAMPLES: ReadonlyArray<[RegExp, unknown]> = [
+  [/^(phone|number)$/i, '5491155554444'],
+  [/jid$|^(chat|group|participant|sender)$/i, '5491155554444@s.whatsapp.net'],
+  [/url$|^webhook$/i, 'https://example.com/webhook'],
+  [/^(image|audio|video|document|sticker)$/i, 'data:image/jpeg;base64,/9j/4AAQSkZJRgABAQ...'],
+  [/^(body|text|caption|message|details)$/i, 'Hello'],
+  [/^(id|messageid|stanzaid)$/i, '3EB0C767D26A1D7A3B20'],
+  [/^token$/i, 'a-user-token'],
+  [/^name$/i, 'Ana'],
+  [/^events$/i, 'Message,ReadReceipt']
+]
+
+/**
+ * An example value for a schema: its own `examples`/`default`/`const`/first enum value, else one
+ * made up from the field's name and type. Optional fields are left out to keep examples short.
+ */
+export function exampleOf (schema: unknown, name = '', depth = 0): unknown {
+  if (typeof schema !== 'object' || schema === null || depth > 6) return undefined
+  const s = schema as JsonObject
+  if (Array.isArray(s.examples) && s.examples.length > 0) return s.examples[0]
+  if (s.const !== undefined) return s.const
+  if (Array.isArray(s.enum) && s.enum.length > 0) return s.enum[0]
+  if (s.default !== undefined) return s.default
+  const branches = (s.anyOf ?? s.oneOf) as unknown[] | undefined
+  if (Array.isArray(branches)) return exampleOf(branches.find(b => (b as JsonObject).type !== 'null') ?? branches[0], name, depth + 1)
+  switch (s.type) {
+    case 'object': {
+      const out: JsonObject = {}
+      const required = new Set((s.required ?? []) as string[])
+      for (const [key, sub] of Object.entries((s.properties ?? {}) as JsonObject)) {
+        if (required.has(key) || depth === 0) out[key] = exampleOf(sub, key, depth + 1)
+      }
+      return out
+    }
+    case 'array': return [exampleOf(s.items, name, depth + 1)]
+    case 'integer':
+    case 'number': return typeof s.minimum === 'number' ? s.minimum : 1
+    case 'boolean': return true
+    case 'string': {
+      const named = NAMED_EXAMPLES.find(([re]) => re.test(name))
+      if (named !== undefined) return named[1]
+      if (s.format === 'date-time') return '2025-01-01T00:00:00.000Z'
+      return 'string'
+    }
+    case 'null': return null
+    default: return undefined
+  }
+}
+
 function errorResponse (description: string): JsonObject {
   return { description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } }
 }
@@ -67,7 +117,7 @@ function successStatus (route: RouteDefinition): string {
 /** What a successful answer looks like: `{code, data, success}` around the route's response, or the bare response. */
 function successSchema (route: RouteDefinition, data: JsonObject): JsonObject {
   if (!route.envelope) return data
-  const properties: JsonObject = { code: { type: 'integer' }, data, success: { const: true } }
+  const properties: JsonObject = { code: { type: 'integer', examples: [Number(successStatus(route))] }, data, success: { const: true } }
   for (const [key, value] of Object.entries(route.extra)) properties[key] = { type: 'string', const: value }
   return { type: 'object', properties, required: ['code', 'data', 'success'] }
 }
@@ -95,7 +145,7 @@ function queryParameters (route: RouteDefinition): JsonObject[] {
 function requestBody (route: RouteDefinition): JsonObject | undefined {
   if (route.body === undefined) return undefined
   const schema = jsonSchema(route.body, 'input')
-  const content: JsonObject = { 'application/json': { schema } }
+  const content: JsonObject = { 'application/json': { schema, example: exampleOf(schema) } }
   if (route.bodyParser === 'media') {
     const properties = { ...(schema.properties as JsonObject | undefined ?? {}), file: { type: 'string', contentMediaType: 'application/octet-stream', description: 'The media file (instead of a base64 data URL in the JSON field)' } }
     content['multipart/form-data'] = { schema: { type: 'object', properties } }
@@ -135,7 +185,7 @@ function operation (route: RouteDefinition, tag: string): JsonObject {
   const body = requestBody(route)
   if (body !== undefined) op.requestBody = body
   op.responses = {
-    [successStatus(route)]: { description: 'Success', content: { [contentType(route, data)]: { schema: success } } },
+    [successStatus(route)]: { description: 'Success', content: { [contentType(route, data)]: { schema: success, ...(success.type === 'object' ? { example: exampleOf(success) } : {}) } } },
     ...errorResponses(route)
   }
   return op

@@ -153,3 +153,19 @@ describe('the OpenAPI document', () => {
     expect(jsonSchema(z.object({ a: z.string() }), 'input')).toEqual({ type: 'object', properties: { a: { type: 'string' } }, required: ['a'] })
   })
 })
+
+describe('examples', () => {
+  const doc = buildOpenApi(ROUTE_TABLE, { title: 'test', version: '0' }) as any
+
+  it('a request body example reads like a real request and passes the route\'s own schema', () => {
+    const example = doc.paths['/chat/send/text'].post.requestBody.content['application/json'].example
+    expect(example).toMatchObject({ Phone: '5491155554444', Body: 'Hello' })
+    const route = ROUTE_TABLE.chat?.find(r => r.path === '/chat/send/text')
+    expect(route?.body?.safeParse(example).success).toBe(true)
+  })
+
+  it('a success example is in the envelope', () => {
+    const example = doc.paths['/chat/send/text'].post.responses['200'].content['application/json'].example
+    expect(example).toMatchObject({ code: 200, success: true, data: { Details: 'Hello', Id: '3EB0C767D26A1D7A3B20' } })
+  })
+})
