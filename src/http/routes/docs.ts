@@ -3,10 +3,12 @@ import { createRequire } from 'node:module'
 import path from 'node:path'
 import { z } from 'zod'
 import { NotFoundError } from '../../errors.js'
-import type { JsonObject } from '../openapi.js'
 import { routesWith } from '../route.js'
 
-export interface DocsDeps { openapi: JsonObject }
+export interface DocsDeps {
+  /** The OpenAPI document as JSON text (built once, when first asked for). */
+  openapi: () => string
+}
 
 const route = routesWith<DocsDeps>()
 
@@ -59,7 +61,10 @@ export const docsRoutes = [
     bodyParser: 'none',
     envelope: false,
     response: z.record(z.string(), z.unknown()).describe('An OpenAPI 3.1 document'),
-    handler: ({ deps }) => deps.openapi
+    handler: ({ ctx, deps }) => {
+      ctx.type = 'application/json; charset=utf-8'
+      return deps.openapi()
+    }
   }),
   route({
     method: 'GET',

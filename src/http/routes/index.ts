@@ -92,6 +92,19 @@ export const ROUTE_TABLE: Readonly<Record<string, ReadonlyArray<RouteDefinition>
   metrics: metricsRoutes
 }
 
+/** The OpenAPI document's text, with and without the sandbox routes: built once per process, when first asked for (~70 ms). */
+const openApiTexts = new Map<boolean, string>()
+function openApiText (withSandbox: boolean): string {
+  let text = openApiTexts.get(withSandbox)
+  if (text === undefined) {
+    // the document of what is mounted (no /sandbox routes in live mode)
+    const mounted = Object.fromEntries(Object.entries(ROUTE_TABLE).filter(([name]) => name !== 'sandbox' || withSandbox))
+    text = JSON.stringify(buildOpenApi(mounted, { title: 'wuzapi-ts', version: VERSION, description: 'A wuzapi-compatible WhatsApp HTTP API. Answers use the envelope {code, data, success}; errors {code, error, success, reason}.' }))
+    openApiTexts.set(withSandbox, text)
+  }
+  return text
+}
+
 /** The whole API on one screen: every resource router, mounted in order. */
 export function buildRouter (deps: RouteDeps): Router<AppState> {
   const admin: Middleware<AppState> = adminAuth(deps.auth)
@@ -113,10 +126,7 @@ export function buildRouter (deps: RouteDeps): Router<AppState> {
   root.use(buildRoutes(userRoutes, deps, mounts).routes())
   root.use(buildRoutes(proxyRoutes, deps, mounts).routes())
   if (deps.sandbox !== undefined) root.use(buildRoutes(sandboxRoutes, { sandbox: deps.sandbox }, mounts).routes())
-  // the document of what is mounted here (no /sandbox routes in live mode), built once
-  const mounted = Object.fromEntries(Object.entries(ROUTE_TABLE).filter(([name]) => name !== 'sandbox' || deps.sandbox !== undefined))
-  const openapi = buildOpenApi(mounted, { title: 'wuzapi-ts', version: VERSION, description: 'A wuzapi-compatible WhatsApp HTTP API. Answers use the envelope {code, data, success}; errors {code, error, success, reason}.' })
-  root.use(buildRoutes(docsRoutes, { openapi }, mounts).routes())
+  root.use(buildRoutes(docsRoutes, { openapi: () => openApiText(deps.sandbox !== undefined) }, mounts).routes())
   root.use(buildRoutes(metricsRoutes, { metrics: deps.metrics, metricsToken: deps.metricsToken }, mounts).routes())
   return root
 }
