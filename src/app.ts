@@ -7,6 +7,7 @@ import { requestId } from './http/middleware/request-id.js'
 import { unmatched } from './http/middleware/unmatched.js'
 import { mediaGate, rateLimit } from './http/middleware/limits.js'
 import { requestMetrics } from './http/middleware/metrics.js'
+import { continueBeforeBody } from './http/middleware/expect-continue.js'
 import { ConcurrencyGate, RateLimiter } from './http/rate-limit.js'
 import type { LimitsConfig } from './config.js'
 import { buildRouter, type RouteDeps } from './http/routes/index.js'
@@ -41,10 +42,10 @@ export function createApp (deps: AppDeps): Koa<AppState> {
   const media = mediaBody(json, { ...deps.upload, bodyLimitBytes: deps.bodyLimitBytes })
   const { guards, gate } = limitMounts(deps)
   const gated = (field: string | undefined): Middleware<AppState> => {
-    const parse = media(field)
+    const parse = continueBeforeBody(media(field))
     return async (ctx, next) => { await gate(ctx, async () => { await parse(ctx, next) }) }
   }
-  const router = buildRouter({ ...deps, guards, parsers: { json, jsonGet, media: gated } })
+  const router = buildRouter({ ...deps, guards, parsers: { json: continueBeforeBody(json), jsonGet: continueBeforeBody(jsonGet), media: gated } })
   app.use(requestId())
   app.use(accessLog(deps.logger))
   app.use(requestMetrics(deps.metrics))

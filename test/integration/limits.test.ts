@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { request, type ClientRequest } from 'node:http'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { createUser, startTestServer, type TestServer } from '../helpers/server.js'
+import { ADMIN_TOKEN, createUser, startTestServer, type TestServer } from '../helpers/server.js'
 
 async function waitUntil (check: () => boolean | Promise<boolean>, what: string, ms = 10_000): Promise<void> {
   const deadline = Date.now() + ms
@@ -93,6 +93,31 @@ function openRequest (url: string, urlPath: string, headers: Record<string, stri
   return { req, answer }
 }
 
+/**
+ * A request with `Expect: 100-continue`: the body is sent only once the server says 100 Continue.
+ * Resolves with the answer and whether the server asked for the body.
+ */
+async function expectContinue (url: string, urlPath: string, headers: Record<string, string>, body: Buffer): Promise<{ status: number, continued: boolean, body: any }> {
+  return await new Promise((resolve, reject) => {
+    let continued = false
+    const req = request(url + urlPath, { method: 'POST', headers: { ...headers, Expect: '100-continue', 'Content-Length': String(body.length) } })
+    req.on('continue', () => {
+      continued = true
+      req.end(body)
+    })
+    req.on('response', res => {
+      const chunks: Buffer[] = []
+      res.on('data', c => chunks.push(c))
+      res.on('end', () => {
+        req.destroy()
+        resolve({ status: res.statusCode ?? 0, continued, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) })
+      })
+    })
+    req.on('error', reject)
+    req.flushHeaders()
+  })
+}
+
 const BOUNDARY = 'limits-test-boundary'
 function multipartHead (): Buffer {
   return Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="Phone"\r\n\r\n5491100001234\r\n--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="a.jpg"\r\nContent-Type: image/jpeg\r\n\r\n` + 'x'.repeat(4096))
@@ -138,6 +163,9 @@ describe('concurrent large media requests (MEDIA_MAX_CONCURRENT)', () => {
       expect(answer.body.error).toContain('MEDIA_MAX_CONCURRENT')
     }
     expect(readdirSync(tempDir).length).toBe(2)
+    // a client that waits for 100 Continue is refused before it sends any of its body
+    const waiting = await expectContinue(server.url, '/chat/send/image', { Token: token, 'Content-Type': `multipart/form-data; boundary=${BOUNDARY}` }, Buffer.concat([multipartHead(), multipartTail()]))
+    expect(waiting).toMatchObject({ status: 503, continued: false, body: { reason: 'busy' } })
 
     // a large JSON body is large too; a small one (a URL, a short data URL) is not held back
     const largeJson = await server.api('POST', '/chat/send/image', { token, json: { Phone: '5491100001234', Image: 'data:image/jpeg;base64,' + 'A'.repeat(100 * 1024) } })
@@ -154,7 +182,20 @@ describe('concurrent large media requests (MEDIA_MAX_CONCURRENT)', () => {
       return (await r.answer).status !== 503
     }, 'a slot to be free again')
 
+    // with a free slot, the body is asked for (100 Continue) and read
+    const asked = await expectContinue(server.url, '/chat/send/image', { Token: token, 'Content-Type': `multipart/form-data; boundary=${BOUNDARY}` }, Buffer.concat([multipartHead(), multipartTail()]))
+    expect(asked.continued).toBe(true)
+    expect(asked.status).not.toBe(503)
+
     const metrics = await (await fetch(server.url + '/metrics')).text()
-    expect(metrics).toMatch(/^wuzapi_media_busy_total 6$/m)
+    expect(metrics).toMatch(/^wuzapi_media_busy_total 7$/m)
+  })
+
+  it('Expect: 100-continue on JSON routes: the body is asked for after the auth check', async () => {
+    const json = Buffer.from(JSON.stringify({ name: 'expecting' }))
+    const created = await expectContinue(server.url, '/admin/users', { Authorization: ADMIN_TOKEN, 'Content-Type': 'application/json' }, json)
+    expect(created).toMatchObject({ status: 201, continued: true, body: { data: { name: 'expecting' } } })
+    const refused = await expectContinue(server.url, '/admin/users', { Authorization: 'wrong', 'Content-Type': 'application/json' }, json)
+    expect(refused).toMatchObject({ status: 401, continued: false })
   })
 })
