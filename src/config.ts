@@ -42,6 +42,22 @@ export interface Config {
   readonly mediaFetchTimeoutMs: number
   /** Webhook delivery settings. */
   readonly webhooks: Readonly<WebhookConfig>
+  /** `METRICS_TOKEN`: when set, `GET /metrics` needs `Authorization: Bearer <it>`. */
+  readonly metricsToken: string | undefined
+  /** Request limits and the large-media concurrency cap. */
+  readonly limits: Readonly<LimitsConfig>
+}
+
+/** Request limits (`RATE_LIMIT_*`) and the cap on concurrent large media requests (`MEDIA_MAX_CONCURRENT`). */
+export interface LimitsConfig {
+  /** `RATE_LIMIT_PER_MINUTE`: requests per minute per token (0: no limit). */
+  perMinute: number
+  /** `RATE_LIMIT_ADMIN`: the admin token is limited too (it is exempt by default). */
+  admin: boolean
+  /** `MEDIA_MAX_CONCURRENT`: large media requests handled at once; more are answered 503. */
+  mediaMaxConcurrent: number
+  /** `MEDIA_LARGE_BYTES`: a media route's body counts as large from this size (multipart and unsized bodies always do). */
+  mediaLargeBytes: number
 }
 
 /** Webhook delivery settings (`WEBHOOK_*`, and wuzapi's `WUZAPI_GLOBAL_*`). */
@@ -190,6 +206,15 @@ function webhooks (env: Env): WebhookConfig {
   })
 }
 
+function limits (env: Env): LimitsConfig {
+  return Object.freeze({
+    perMinute: integer(env, 'RATE_LIMIT_PER_MINUTE', 0, 0, 1_000_000),
+    admin: bool(env, 'RATE_LIMIT_ADMIN', false),
+    mediaMaxConcurrent: integer(env, 'MEDIA_MAX_CONCURRENT', 4, 1, 1000),
+    mediaLargeBytes: size(env, 'MEDIA_LARGE_BYTES', MB)
+  })
+}
+
 /**
  * Reads and validates the environment. This is the only place that reads `process.env`.
  * Throws {@link ConfigError} with a one-line message on the first invalid value.
@@ -215,6 +240,8 @@ export function loadConfig (env: Env = process.env): Config {
     mediaLimits: mediaLimits(env),
     mediaTempDir: path.resolve(read(env, 'MEDIA_TEMP_DIR') ?? os.tmpdir()),
     mediaFetchTimeoutMs: integer(env, 'MEDIA_FETCH_TIMEOUT_MS', 60_000, 100, 600_000),
-    webhooks: webhooks(env)
+    webhooks: webhooks(env),
+    metricsToken: optionalSecret(env, 'METRICS_TOKEN', 16),
+    limits: limits(env)
   })
 }

@@ -36,7 +36,10 @@ export const ERROR_REASONS = [
   'no_qr_client',
   'invalid_qr',
   'pairing_aborted',
-  'unknown_media'
+  'unknown_media',
+  // Limits (issue 12): too many requests for a token; too many large media requests at once.
+  'rate_limited',
+  'busy'
 ] as const
 
 export type ErrorReason = typeof ERROR_REASONS[number]
@@ -52,6 +55,7 @@ export function defaultReason (status: number): ErrorReason {
     case 409: return 'conflict'
     case 413: return 'payload_too_large'
     case 415: return 'unsupported_media_type'
+    case 429: return 'rate_limited'
     case 501: return 'not_implemented'
     case 502: return 'whatsapp_error'
     case 504: return 'upstream_timeout'
@@ -144,4 +148,18 @@ export class SessionStateError extends AppError {
 /** 504: WhatsApp (or the sandbox) did not answer in time. */
 export class UpstreamTimeoutError extends AppError {
   constructor (message: string) { super(504, message, {}, 'upstream_timeout') }
+}
+
+/** 429: the token used up its requests per minute (RATE_LIMIT_PER_MINUTE); `retry_after` is in seconds, as the `Retry-After` header. */
+export class RateLimitedError extends AppError {
+  constructor (limitPerMinute: number, retryAfterSeconds: number) {
+    super(429, `too many requests: the limit is ${limitPerMinute} per minute for this token; retry in ${retryAfterSeconds} s`, { retry_after: retryAfterSeconds }, 'rate_limited')
+  }
+}
+
+/** 503: too many large media requests are being handled at once (MEDIA_MAX_CONCURRENT); `retry_after` is in seconds, as the `Retry-After` header. */
+export class MediaBusyError extends AppError {
+  constructor (max: number, retryAfterSeconds: number) {
+    super(503, `server busy: ${max} large media requests are already being handled (MEDIA_MAX_CONCURRENT); retry in ${retryAfterSeconds} s`, { retry_after: retryAfterSeconds }, 'busy')
+  }
 }

@@ -44,6 +44,7 @@ import { DEFAULT_RETRY } from './webhooks/retry-policy.js'
 import { DeliveryWorker } from './webhooks/worker.js'
 import { GroupsService } from './services/groups.js'
 import { SubscriptionsService } from './services/subscriptions.js'
+import { MetricsService } from './services/metrics.js'
 import { createLogger, type Logger } from './util/logger.js'
 import { periodic } from './util/periodic.js'
 import { BaileysLogger } from './whatsapp/baileys-logger.js'
@@ -77,7 +78,7 @@ const SANDBOX_PAIR_DELAY_MS = 300
  * The event path's components: the outbox (events committed from every session's events), the
  * delivery worker, and the outbox pruner. Listens to the sessions before any is restored.
  */
-async function startWebhooks (config: Config, logger: Logger, life: Lifecycle, db: Database, usersRepo: UsersRepo, registry: SessionRegistry, outbound: OutboundGuard): Promise<{ events: EventsService, deliveries: DeliveriesService, webhookKeys: WebhookKeysService, eventStream: EventStreamService, media: { service?: EventMediaService } }> {
+async function startWebhooks (config: Config, logger: Logger, life: Lifecycle, db: Database, usersRepo: UsersRepo, registry: SessionRegistry, outbound: OutboundGuard, metrics: MetricsService): Promise<{ events: EventsService, deliveries: DeliveriesService, webhookKeys: WebhookKeysService, eventStream: EventStreamService, media: { service?: EventMediaService } }> {
   const settings = config.webhooks
   const outbox = new OutboxRepo(db)
   /** Set once the downloads service exists (media embedded in Message webhooks). */
@@ -94,7 +95,8 @@ async function startWebhooks (config: Config, logger: Logger, life: Lifecycle, d
       logger: logger.child({ module: 'webhooks' }),
       retry: { ...DEFAULT_RETRY, baseMs: settings.retryBaseMs, capMs: settings.retryMaxDelayMs, windowMs: settings.retryWindowMs },
       pipeline: settings.pipeline,
-      prepare: async job => await media.service?.prepare(job)
+      prepare: async job => await media.service?.prepare(job),
+      onAttempt: report => { metrics.deliveryAttempt(report.outcome, report.latencyMs) }
     })
     w.start()
     return w
@@ -168,7 +170,10 @@ async function start (config: Config, logger: Logger, life: Lifecycle): Promise<
   const auth = new AuthService(usersRepo, adminToken, resolveTokenSecret(config.tokenSecret, config.dataDir, logger))
   const outbound = await life.add('outbound guard', () => new OutboundGuard({ allowPrivate: config.allowPrivateUrls }), async g => { await g.close() })
   const subscriptions = new SubscriptionsService(usersRepo, outbound, config.webhooks.format)
-  const webhooks = await startWebhooks(config, logger, life, db, usersRepo, registry, outbound)
+  // scraped only once the listener is up, after `webhooks` exists
+  const metrics = new MetricsService({ sessionCounts: () => registry.countsByState(), outbox: () => webhooks.deliveries.totals() })
+  metrics.listen(registry)
+  const webhooks = await startWebhooks(config, logger, life, db, usersRepo, registry, outbound, metrics)
   const users = new UsersService(usersRepo, auth, subscriptions, registry, webhooks.webhookKeys)
   const health = new HealthService(db, usersRepo, registry, () => webhooks.deliveries.totals())
   const sessions = new SessionsService(registry, usersRepo, subscriptions, {
@@ -196,6 +201,7 @@ async function start (config: Config, logger: Logger, life: Lifecycle): Promise<
   webhooks.media.service = new EventMediaService(usersRepo, downloads, config.webhooks.mediaMaxBytes, logger.child({ module: 'webhooks' }))
   history.listen()
   messaging.onSent(history)
+  messaging.onSent(metrics)
   const messageActions = new MessageActionsService(messaging, history)
   const groups = new GroupsService(messaging, intake)
   const contacts = new ContactsService(new ContactsRepo(db), registry)
@@ -204,7 +210,7 @@ async function start (config: Config, logger: Logger, life: Lifecycle): Promise<
   const proxy = new ProxyService(usersRepo, registry)
   const sandboxService = sandbox === undefined ? undefined : new SandboxService(sandbox, registry, usersRepo)
   const upload = { tempDir: config.mediaTempDir, maxFileBytes: largestLimit(config.mediaLimits) }
-  const app = createApp({ logger, bodyLimitBytes: config.bodyLimitBytes, upload, auth, users, health, subscriptions, sessions, messaging, mediaMessages, downloads, history, messageActions, groups, userDirectory, contacts, proxy, sandbox: sandboxService, deliveries: webhooks.deliveries, webhookKeys: webhooks.webhookKeys, eventStream: webhooks.eventStream })
+  const app = createApp({ logger, bodyLimitBytes: config.bodyLimitBytes, upload, auth, users, health, subscriptions, sessions, messaging, mediaMessages, downloads, history, messageActions, groups, userDirectory, contacts, proxy, sandbox: sandboxService, metrics, metricsToken: config.metricsToken, limits: config.limits, deliveries: webhooks.deliveries, webhookKeys: webhooks.webhookKeys, eventStream: webhooks.eventStream })
 
   const http = await life.add('http', async () => await listen(app, config.port, config.host), async l => { await l.close(config.shutdownTimeoutMs) })
   // stopped before the listener, so open event streams do not hold its close back

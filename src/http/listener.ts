@@ -16,6 +16,8 @@ export interface Listener {
 export async function listen (app: Koa<any, any>, port: number, host: string): Promise<Listener> {
   const server: Server = app.listen(port, host)
   answerUnparsedRequests(server)
+  // `Expect: 100-continue` is answered by the body parsers, after auth and the media gate (middleware/expect-continue.ts)
+  server.on('checkContinue', (req, res) => { server.emit('request', req, res) })
   await once(server, 'listening')
   const actual = (server.address() as AddressInfo).port
   const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host

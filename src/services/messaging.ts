@@ -10,6 +10,8 @@ export interface SendAnswer { Details: string, Timestamp: number, Id: string }
 /** Told about every message the server accepted (the message history keeps them). */
 export interface SentMessageLog {
   sent (userId: string, chat: string, message: OutgoingMessage, receipt: SendReceipt): void
+  /** A send that failed (metrics). */
+  failed?: (userId: string, chat: string, message: OutgoingMessage, err: unknown) => void
 }
 
 /** Sending on a user's logged-in session: recipients, the send itself, the answer. */
@@ -37,7 +39,13 @@ export class MessagingService {
 
   /** Sends and answers once the server acknowledged it; failures are `SendError`s (409/504/502). */
   async send (userId: string, chat: string, message: OutgoingMessage, opts: { id?: string, details?: string } = {}): Promise<SendAnswer> {
-    const receipt = await this.session(userId).sendMessage(chat, message, opts)
+    let receipt: SendReceipt
+    try {
+      receipt = await this.session(userId).sendMessage(chat, message, opts)
+    } catch (err) {
+      for (const log of this.logs) log.failed?.(userId, chat, message, err)
+      throw err
+    }
     for (const log of this.logs) log.sent(userId, chat, message, receipt)
     return { Details: opts.details ?? 'Sent', Timestamp: receipt.timestamp, Id: receipt.id }
   }

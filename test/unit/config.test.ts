@@ -47,3 +47,27 @@ describe('TOKEN_SECRET', () => {
     expect(() => loadConfig({ TOKEN_SECRET: 'x'.repeat(31) })).toThrow('TOKEN_SECRET must be at least 32 characters long (or unset it to have one generated)')
   })
 })
+
+describe('metrics and limits settings', () => {
+  it('defaults: /metrics open, no rate limit, 4 large media requests at once from 1 MB', () => {
+    const config = loadConfig({})
+    expect(config.metricsToken).toBeUndefined()
+    expect(config.limits).toEqual({ perMinute: 0, admin: false, mediaMaxConcurrent: 4, mediaLargeBytes: 1024 * 1024 })
+  })
+
+  it('reads METRICS_TOKEN, RATE_LIMIT_PER_MINUTE, RATE_LIMIT_ADMIN, MEDIA_MAX_CONCURRENT and MEDIA_LARGE_BYTES', () => {
+    const config = loadConfig({ METRICS_TOKEN: 'm'.repeat(16), RATE_LIMIT_PER_MINUTE: '120', RATE_LIMIT_ADMIN: 'true', MEDIA_MAX_CONCURRENT: '8', MEDIA_LARGE_BYTES: '256kb' })
+    expect(config.metricsToken).toBe('m'.repeat(16))
+    expect(config.limits).toEqual({ perMinute: 120, admin: true, mediaMaxConcurrent: 8, mediaLargeBytes: 256 * 1024 })
+  })
+
+  it.each([
+    [{ METRICS_TOKEN: 'short' }, /METRICS_TOKEN must be at least 16 characters/],
+    [{ RATE_LIMIT_PER_MINUTE: '-1' }, /RATE_LIMIT_PER_MINUTE must be a whole number/],
+    [{ RATE_LIMIT_ADMIN: 'maybe' }, /RATE_LIMIT_ADMIN must be true or false/],
+    [{ MEDIA_MAX_CONCURRENT: '0' }, /MEDIA_MAX_CONCURRENT must be between 1 and 1000/],
+    [{ MEDIA_LARGE_BYTES: 'big' }, /MEDIA_LARGE_BYTES must be a size/]
+  ])('refuses %j with one clear line', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(message)
+  })
+})

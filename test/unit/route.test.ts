@@ -13,7 +13,7 @@ describe('the route table', () => {
   const all = Object.entries(ROUTE_TABLE).flatMap(([router, routes]) => routes.map(r => [`${router}: ${r.method} ${r.path}`, r] as const))
 
   it('has routes from every router', () => {
-    expect(Object.keys(ROUTE_TABLE).sort()).toEqual(['admin', 'chat', 'chatActions', 'chatDownload', 'chatMedia', 'deliveries', 'eventStream', 'group', 'health', 'history', 'proxy', 'sandbox', 'session', 'user', 'webhook'])
+    expect(Object.keys(ROUTE_TABLE).sort()).toEqual(['admin', 'chat', 'chatActions', 'chatDownload', 'chatMedia', 'deliveries', 'docs', 'eventStream', 'group', 'health', 'history', 'metrics', 'proxy', 'sandbox', 'session', 'user', 'webhook'])
     for (const routes of Object.values(ROUTE_TABLE)) expect(routes.length).toBeGreaterThan(0)
   })
 

@@ -52,6 +52,7 @@ async function receive (req: IncomingMessage, options: MultipartOptions): Promis
       }
       parser.on('file', (name, stream, info) => {
         if (name.toLowerCase() !== FILE_PART || file !== undefined) {
+          stream.on('error', () => {})
           stream.resume()
           fail(new ValidationError(file !== undefined ? 'only one file part is accepted' : `unexpected file part "${name}": send the media in a part named file`))
           return
@@ -76,7 +77,14 @@ async function receive (req: IncomingMessage, options: MultipartOptions): Promis
       parser.on('close', () => {
         writing.then(() => { if (!failed) resolve() }, () => {})
       })
-      req.on('aborted', () => { fail(new AppError(400, 'request aborted by the client', {}, 'request_aborted')) })
+      const aborted = (): void => {
+        if (failed) return
+        fail(new AppError(400, 'request aborted by the client', {}, 'request_aborted'))
+        // ends the file part being written: its pipeline would wait forever for data that will not come
+        parser.destroy()
+      }
+      req.on('aborted', aborted)
+      req.on('close', () => { if (!req.complete) aborted() })
       req.pipe(parser)
     })
   } catch (err) {

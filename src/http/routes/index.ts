@@ -36,6 +36,11 @@ import { sandboxRoutes } from './sandbox.js'
 import { sessionRoutes } from './session.js'
 import { userRoutes } from './user.js'
 import { proxyRoutes } from './proxy.js'
+import { docsRoutes } from './docs.js'
+import { metricsRoutes } from './metrics.js'
+import type { MetricsService } from '../../services/metrics.js'
+import { buildOpenApi } from '../openapi.js'
+import { VERSION } from '../../util/package-info.js'
 
 export interface RouteDeps {
   auth: AuthService
@@ -59,6 +64,11 @@ export interface RouteDeps {
   sandbox: SandboxService | undefined
   /** The body parsers routes pick by name; each runs after the route's auth check. */
   parsers: RouteMounts['parsers']
+  metrics: MetricsService
+  /** `METRICS_TOKEN` (undefined: `/metrics` is open). */
+  metricsToken: string | undefined
+  /** Middleware run after a user's or the admin's auth check (the rate limit). */
+  guards?: { user: ReadonlyArray<Middleware<AppState>>, admin: ReadonlyArray<Middleware<AppState>> }
 }
 
 /** Every route of the API, by router, as data (for docs and the OpenAPI document). */
@@ -77,14 +87,29 @@ export const ROUTE_TABLE: Readonly<Record<string, ReadonlyArray<RouteDefinition>
   group: groupRoutes,
   user: userRoutes,
   proxy: proxyRoutes,
-  sandbox: sandboxRoutes
+  sandbox: sandboxRoutes,
+  docs: docsRoutes,
+  metrics: metricsRoutes
+}
+
+/** The OpenAPI document's text, with and without the sandbox routes: built once per process, when first asked for (~70 ms). */
+const openApiTexts = new Map<boolean, string>()
+function openApiText (withSandbox: boolean): string {
+  let text = openApiTexts.get(withSandbox)
+  if (text === undefined) {
+    // the document of what is mounted (no /sandbox routes in live mode)
+    const mounted = Object.fromEntries(Object.entries(ROUTE_TABLE).filter(([name]) => name !== 'sandbox' || withSandbox))
+    text = JSON.stringify(buildOpenApi(mounted, { title: 'wuzapi-ts', version: VERSION, description: 'A wuzapi-compatible WhatsApp HTTP API. Answers use the envelope {code, data, success}; errors {code, error, success, reason}.' }))
+    openApiTexts.set(withSandbox, text)
+  }
+  return text
 }
 
 /** The whole API on one screen: every resource router, mounted in order. */
 export function buildRouter (deps: RouteDeps): Router<AppState> {
   const admin: Middleware<AppState> = adminAuth(deps.auth)
   const user: Middleware<AppState> = userAuth(deps.auth)
-  const mounts: RouteMounts = { auth: { admin: [admin], user: [user], none: [] }, parsers: deps.parsers }
+  const mounts: RouteMounts = { auth: { admin: [admin, ...deps.guards?.admin ?? []], user: [user, ...deps.guards?.user ?? []], none: [] }, parsers: deps.parsers }
   const root = new Router<AppState>()
   root.use(buildRoutes(healthRoutes, deps, mounts).routes())
   root.use(buildRoutes(adminRoutes, deps, mounts).routes())
@@ -101,5 +126,7 @@ export function buildRouter (deps: RouteDeps): Router<AppState> {
   root.use(buildRoutes(userRoutes, deps, mounts).routes())
   root.use(buildRoutes(proxyRoutes, deps, mounts).routes())
   if (deps.sandbox !== undefined) root.use(buildRoutes(sandboxRoutes, { sandbox: deps.sandbox }, mounts).routes())
+  root.use(buildRoutes(docsRoutes, { openapi: () => openApiText(deps.sandbox !== undefined) }, mounts).routes())
+  root.use(buildRoutes(metricsRoutes, { metrics: deps.metrics, metricsToken: deps.metricsToken }, mounts).routes())
   return root
 }
