@@ -6,6 +6,7 @@ import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
 import { gzipSync } from 'node:zlib'
 import type { proto } from '@whiskeysockets/baileys'
+import { Agent, fetch as undiciFetch } from 'undici'
 import type { VirtualPhone } from '../../src/sandbox/phones.js'
 import { downloadReceived } from '../helpers/media.js'
 import type { TestServer } from '../helpers/server.js'
@@ -39,9 +40,22 @@ afterEach(() => {
   expect(left).toEqual([])
 })
 
+/**
+ * Each send on a connection of its own: a big upload on a pooled keep-alive connection can race
+ * the server closing that connection as idle, which no retry covers for a POST.
+ */
 async function send (route: string, body: string | Buffer, headers: Record<string, string> = {}): Promise<{ status: number, body: any }> {
-  const res = await fetch(`${server.url}${route}`, { method: 'POST', headers: { Token: user.token, 'Content-Type': 'application/json', ...headers }, body })
-  return { status: res.status, body: await res.json() }
+  const dispatcher = new Agent({ pipelining: 0 })
+  try {
+    const res = await undiciFetch(`${server.url}${route}`, { method: 'POST', headers: { Token: user.token, 'Content-Type': 'application/json', ...headers }, body, dispatcher })
+    return { status: res.status, body: await res.json() }
+  } catch (err) {
+    // what the server said about it, to tell a network error from a server-side failure
+    console.error(server.logText().split('\n').slice(-8).join('\n'))
+    throw err
+  } finally {
+    await dispatcher.close()
+  }
 }
 
 /** A full collection, so the baseline holds no garbage for the server's allocations to reuse unseen. */
