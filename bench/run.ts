@@ -159,7 +159,7 @@ async function webhooks (emu: Emulator, gw: Gateway, user: { token: string, jid:
     await burst(20)
     const delivered = await burst(count)
     const injected = injectedPerSecond
-    const rate = quick ? 50 : 200
+    const rate = quick ? 50 : 100
     const seconds = quick ? 3 : 10
     const from = next
     await openLoop(rate, seconds, async () => { await inject() })
@@ -167,7 +167,8 @@ async function webhooks (emu: Emulator, gw: Gateway, user: { token: string, jid:
     await until(() => { for (let i = from; i < next; i++) if (!receiver.arrivals.has(i)) return false; return true }, 120_000, 'webhooks at a fixed rate')
     const e2e = [...receiver.arrivals.entries()].filter(([id]) => id >= from).map(([, ms]) => ms).sort((a, b) => a - b)
     receiver.failHalf = true
-    const failing = await burst(quick ? 50 : count)
+    const failingCount = quick ? 50 : 200
+    const failing = await burst(failingCount)
     receiver.failHalf = false
 
     const bodyFile = path.join(tempDir('webhook-body'), 'body.json')
@@ -180,7 +181,7 @@ async function webhooks (emu: Emulator, gw: Gateway, user: { token: string, jid:
     const raw = 'raw undici POSTs (8 in flight) to the same receiver'
     add({ bench: 'webhooks', metric: `delivered/s, ${count} injected, 1 user`, ours: delivered, baseline: posts.perSecond, baselineName: raw, unit: 'events/s' })
     add({ bench: 'webhooks', metric: 'messages injected/s by the phone (bounds the figure above)', ours: injected, baseline: undefined, baselineName: 'emulator: phone encrypts + relays', unit: 'events/s' })
-    add({ bench: 'webhooks', metric: `delivered/s, receiver fails half (retry base ${RETRY_BASE_MS} ms)`, ours: failing, baseline: failingPosts.perSecond, baselineName: `${raw}, failing half, posted again at once`, unit: 'events/s' })
+    add({ bench: 'webhooks', metric: `delivered/s, receiver fails half, ${failingCount} events (retry base ${RETRY_BASE_MS} ms)`, ours: failing, baseline: failingPosts.perSecond, baselineName: `${raw}, failing half, posted again at once`, unit: 'events/s' })
     add({ bench: 'webhooks', metric: `end-to-end p50 at ${rate}/s (${total} events)`, ours: percentile(e2e, 50), baseline: undefined, baselineName: 'phone send → receiver', unit: 'ms', better: 'lower' })
     add({ bench: 'webhooks', metric: `end-to-end p99 at ${rate}/s`, ours: percentile(e2e, 99), baseline: undefined, baselineName: 'phone send → receiver', unit: 'ms', better: 'lower' })
   } finally {
@@ -310,6 +311,11 @@ async function sessions (emu: Emulator): Promise<void> {
       add({ bench: 'sessions', metric: `RSS per logged-in session at ${n}`, ours: ((at[n] ?? 0) - base) / n / MB, baseline: ((bare.at[n] ?? 0) - bare.base) / n / MB, baselineName: name, unit: 'MB', better: 'lower' })
     }
     const n = Math.max(...checkpoints)
+    for (let k = 1; k < checkpoints.length; k++) {
+      const from = checkpoints[k - 1] ?? 0
+      const to = checkpoints[k] ?? 0
+      add({ bench: 'sessions', metric: `RSS per added session, ${from} → ${to}`, ours: ((at[to] ?? 0) - (at[from] ?? 0)) / (to - from) / MB, baseline: ((bare.at[to] ?? 0) - (bare.at[from] ?? 0)) / (to - from) / MB, baselineName: name, unit: 'MB', better: 'lower' })
+    }
     add({ bench: 'sessions', metric: `gateway RSS with ${n} sessions`, ours: (at[n] ?? 0) / MB, baseline: undefined, baselineName: `(${(base / MB).toFixed(0)} MB with none)`, unit: 'MB', better: 'lower' })
     add({ bench: 'sessions', metric: 'logins/s (sequential, QR via /sandbox/scan)', ours: loginRate, baseline: undefined, baselineName: '', unit: 'logins/s' })
     add({ bench: 'sessions', metric: `idle CPU with ${n} sessions`, ours: idleCpu, baseline: undefined, baselineName: '', unit: '% of a core', better: 'lower' })

@@ -177,7 +177,7 @@ async function start (config: Config, logger: Logger, life: Lifecycle): Promise<
   const health = new HealthService(db, usersRepo, registry, () => webhooks.deliveries.totals())
   const sessions = new SessionsService(registry, usersRepo, subscriptions, {
     connectWaitMs: config.connectWaitMs,
-    webhookStatus: userId => ({ hmacConfigured: webhooks.webhookKeys.configured(userId), deliveries: webhooks.deliveries.health(userId) }),
+    webhookStatus: (userId, row) => ({ hmacConfigured: webhooks.webhookKeys.hasKey(row), deliveries: webhooks.deliveries.health(userId) }),
     qrWaitMs: 15_000,
     onPairingCode: sandbox !== undefined && config.sandboxAutoPair
       ? (userId, phone, code) => {
