@@ -111,7 +111,8 @@ export interface Gateway extends Proc {
   api: (method: string, p: string, opts?: { token?: string, admin?: boolean, json?: unknown, headers?: Record<string, string>, body?: string | Buffer }) => Promise<ApiAnswer>
 }
 
-export async function startGateway (emulatorUrl: string, env: Record<string, string> = {}, dataDir = tempDir('gateway')): Promise<Gateway> {
+/** Starts a gateway; `nodeArgs` e.g. `--cpu-prof` to profile it (the profile is written when it stops). */
+export async function startGateway (emulatorUrl: string, env: Record<string, string> = {}, dataDir = tempDir('gateway'), nodeArgs: string[] = []): Promise<Gateway> {
   const port = await freePort()
   const proc = run('src/main.js', {
     WA_MODE: 'sandbox',
@@ -124,7 +125,7 @@ export async function startGateway (emulatorUrl: string, env: Record<string, str
     ALLOW_PRIVATE_URLS: 'true',
     CONNECT_WAIT_MS: '15000',
     ...env
-  })
+  }, [], nodeArgs)
   const url = `http://127.0.0.1:${port}`
   const pool = new Pool(url, { connections: 64, keepAliveTimeout: 30_000 })
   const api: Gateway['api'] = async (method, p, opts = {}) => {

@@ -45,10 +45,10 @@ async function text (gw: Gateway, token: string, i: number): Promise<void> {
 
 /** 1. Messages/s and latency through POST /chat/send/text vs sock.sendMessage + ack on a bare socket. */
 async function sendPath (emu: Emulator, gw: Gateway, user: { token: string }): Promise<void> {
-  const count = quick ? 200 : 1000
+  const count = quick ? 100 : 1000
   const concurrency = quick ? 8 : 16
   const rate = quick ? 20 : 50
-  const seconds = quick ? 3 : 10
+  const seconds = quick ? 2 : 10
   await closedLoop(20, 4, async i => { await text(gw, user.token, i) })
   const ours = await closedLoop(count, concurrency, async i => { await text(gw, user.token, i) })
   const lat = await openLoop(rate, seconds, async i => { await text(gw, user.token, i) })
@@ -62,7 +62,7 @@ async function sendPath (emu: Emulator, gw: Gateway, user: { token: string }): P
 }
 
 async function cannon (url: string, headers: Record<string, string>): Promise<number> {
-  const result = await autocannon({ url, headers, connections: 32, duration: quick ? 3 : 10 })
+  const result = await autocannon({ url, headers, connections: 32, duration: quick ? 2 : 10 })
   if (result.non2xx > 0 || result.errors > 0) throw new Error(`autocannon ${url}: ${result.non2xx} non-2xx, ${result.errors} errors`)
   return result.requests.average
 }
@@ -155,19 +155,19 @@ async function webhooks (emu: Emulator, gw: Gateway, user: { token: string, jid:
         .catch((err: Error) => { throw new Error(`${err.message}: ${receiver.arrivals.size} arrived, ${receiver.requests} requests; last: ${receiver.lastBody.slice(0, 300)}`) })
       return count / ((performance.now() - start) / 1000)
     }
-    const count = quick ? 300 : 2000
+    const count = quick ? 150 : 2000
     await burst(20)
     const delivered = await burst(count)
     const injected = injectedPerSecond
     const rate = quick ? 50 : 100
-    const seconds = quick ? 3 : 10
+    const seconds = quick ? 2 : 10
     const from = next
     await openLoop(rate, seconds, async () => { await inject() })
     const total = next - from
     await until(() => { for (let i = from; i < next; i++) if (!receiver.arrivals.has(i)) return false; return true }, 120_000, 'webhooks at a fixed rate')
     const e2e = [...receiver.arrivals.entries()].filter(([id]) => id >= from).map(([, ms]) => ms).sort((a, b) => a - b)
     receiver.failHalf = true
-    const failingCount = quick ? 50 : 200
+    const failingCount = quick ? 20 : 200
     const failing = await burst(failingCount)
     receiver.failHalf = false
 
@@ -286,7 +286,7 @@ async function largeMedia (emu: Emulator): Promise<void> {
 
 /** 5. Gateway RSS per logged-in idle session, vs bare Baileys sockets in one process; idle CPU; restore time. */
 async function sessions (emu: Emulator): Promise<void> {
-  const checkpoints = quick ? [10] : [10, 50, 100]
+  const checkpoints = quick ? [5] : [10, 50, 100]
   let gw = await startGateway(emu.url)
   try {
     await new Promise(resolve => setTimeout(resolve, 1000))
@@ -302,7 +302,7 @@ async function sessions (emu: Emulator): Promise<void> {
     }
     const loginRate = Math.max(...checkpoints) / ((performance.now() - start) / 1000 - 2 * checkpoints.length)
     const cpu0 = cpuMs(gw.pid)
-    const idleSeconds = quick ? 3 : 10
+    const idleSeconds = quick ? 2 : 10
     await new Promise(resolve => setTimeout(resolve, idleSeconds * 1000))
     const idleCpu = (cpuMs(gw.pid) - cpu0) / (idleSeconds * 10)
     const bare = await runBaseline<{ base: number, at: Record<string, number> }>('bench/baselines/baileys-sender.js', { MODE: 'sessions', SANDBOX_URL: emu.url, CHECKPOINTS: checkpoints.join(','), PN_PREFIX: '54911900' })
