@@ -284,6 +284,36 @@ async function largeMedia (emu: Emulator): Promise<void> {
   }
 }
 
+/** 3c. Webhook delivery with every logged-in user receiving (round robin), vs raw undici POSTs. */
+async function manyUsersWebhooks (emu: Emulator, gw: Gateway, users: Array<{ token: string, jid: string }>): Promise<void> {
+  const receiver = new Receiver()
+  await receiver.start()
+  const sb = new Pool(emu.url, { connections: 16 })
+  const dir = tempDir('webhook-body')
+  try {
+    for (const u of users) {
+      const set = await gw.api('POST', '/webhook', { token: u.token, json: { webhookURL: receiver.url, events: ['Message'] } })
+      if (set.status !== 200) throw new Error(`webhook: ${JSON.stringify(set.body)}`)
+    }
+    const count = quick ? 50 : 1000
+    const start = performance.now()
+    await closedLoop(count, 16, async i => {
+      const to = users[i % users.length]!
+      await emulatorCall(sb, 'phoneAction', { pn: PHONE, target: to.jid, action: { kind: 'text', text: `wbench-${i}-${Date.now()}` } })
+    })
+    await until(() => receiver.arrivals.size >= count, 120_000, 'webhooks of many users')
+    const delivered = count / ((performance.now() - start) / 1000)
+    const bodyFile = path.join(dir, 'body.json')
+    writeFileSync(bodyFile, receiver.lastBody)
+    const posts = await runBaseline<{ perSecond: number }>('bench/baselines/undici-poster.js', { URL: receiver.url, COUNT: String(count), PIPELINE: '8', BODY: bodyFile })
+    add({ bench: 'webhooks', metric: `delivered/s, ${count} injected round robin to ${users.length} users`, ours: delivered, baseline: posts.perSecond, baselineName: 'raw undici POSTs (8 in flight) to the same receiver', unit: 'events/s' })
+  } finally {
+    await sb.close()
+    await receiver.stop()
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
 /** 5. Gateway RSS per logged-in idle session, vs bare Baileys sockets in one process; idle CPU; restore time. */
 async function sessions (emu: Emulator): Promise<void> {
   const checkpoints = quick ? [5] : [10, 50, 100]
@@ -293,8 +323,9 @@ async function sessions (emu: Emulator): Promise<void> {
     const base = rss(gw.pid)
     const at: Record<number, number> = {}
     const start = performance.now()
+    const users: Array<{ token: string, jid: string }> = []
     for (let i = 1; i <= Math.max(...checkpoints); i++) {
-      await loginUser(gw, `s${i}`, `54911800${String(i).padStart(5, '0')}`)
+      users.push(await loginUser(gw, `s${i}`, `54911800${String(i).padStart(5, '0')}`))
       if (checkpoints.includes(i)) {
         await new Promise(resolve => setTimeout(resolve, 2000))
         at[i] = rss(gw.pid)
@@ -319,6 +350,7 @@ async function sessions (emu: Emulator): Promise<void> {
     add({ bench: 'sessions', metric: `gateway RSS with ${n} sessions`, ours: (at[n] ?? 0) / MB, baseline: undefined, baselineName: `(${(base / MB).toFixed(0)} MB with none)`, unit: 'MB', better: 'lower' })
     add({ bench: 'sessions', metric: 'logins/s (sequential, QR via /sandbox/scan)', ours: loginRate, baseline: undefined, baselineName: '', unit: 'logins/s' })
     add({ bench: 'sessions', metric: `idle CPU with ${n} sessions`, ours: idleCpu, baseline: undefined, baselineName: '', unit: '% of a core', better: 'lower' })
+    await manyUsersWebhooks(emu, gw, users)
     for (const signal of ['SIGTERM', 'SIGKILL'] as const) {
       await gw.kill(signal)
       await gw.pool.close()
