@@ -1,5 +1,6 @@
 import path from 'node:path'
-import { ConfigError, loadSandboxConfig, type SandboxProcessConfig } from '../config.js'
+import { loadSandboxConfig } from '../config.js'
+import { configOrExit } from '../util/config-or-exit.js'
 import { SandboxAdminApi } from './admin-api.js'
 import { Sandbox } from './index.js'
 
@@ -8,19 +9,7 @@ import { Sandbox } from './index.js'
  * admin API, with its world in DATA_DIR. Gateways use it with `WA_MODE=sandbox SANDBOX_URL=<admin URL>`.
  * Prints one JSON line with its URLs once listening.
  */
-function configOrExit (): SandboxProcessConfig {
-  try {
-    return loadSandboxConfig()
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`configuration error: ${err.message}\n`)
-      process.exit(1)
-    }
-    throw err
-  }
-}
-
-const config = configOrExit()
+const config = configOrExit(loadSandboxConfig)
 const sandbox = await Sandbox.start({ dataDir: path.join(config.dataDir, 'sandbox'), host: config.host, port: config.wsPort })
 const api = new SandboxAdminApi(sandbox)
 const port = await api.listen(config.port, config.host)

@@ -46,6 +46,17 @@ afterAll(async () => {
   }
 })
 
+describe('the emulator process', () => {
+  it('refuses an invalid setting with one clear line and exit code 1', async () => {
+    const child = spawn(process.execPath, [SANDBOX_MAIN], { env: { PATH: process.env.PATH ?? '', SANDBOX_PORT: 'ninety' } })
+    let err = ''
+    child.stderr.on('data', d => { err += String(d) })
+    const [code] = await once(child, 'exit')
+    expect(code).toBe(1)
+    expect(err.trim()).toBe('configuration error: SANDBOX_PORT must be a whole number between 0 and 65535, got "ninety"')
+  })
+})
+
 describe('a gateway with SANDBOX_URL uses an emulator in another process', () => {
   it('starts no emulator of its own and says which one it uses', () => {
     expect(server.sandbox).toBeUndefined()
