@@ -30,6 +30,8 @@ export interface Config {
   readonly connectWaitMs: number
   /** Sandbox mode: a pairing code handed out by `/session/pairphone` is entered on the virtual phone by itself. */
   readonly sandboxAutoPair: boolean
+  /** Sandbox mode: the admin URL of an emulator in another process (`npm run sandbox`); '' starts the embedded one. */
+  readonly sandboxUrl: string
   /** Webhook (and media) URLs may point at loopback, private and other internal addresses. */
   readonly allowPrivateUrls: boolean
   /** Country calling code (digits) put in front of national numbers written with a leading 0; '' for none. */
@@ -235,6 +237,7 @@ export function loadConfig (env: Env = process.env): Config {
     waQueryTimeoutMs: integer(env, 'WA_QUERY_TIMEOUT_MS', 20_000, 1_000, 300_000),
     connectWaitMs: integer(env, 'CONNECT_WAIT_MS', 10_000, 0, 120_000),
     sandboxAutoPair: bool(env, 'SANDBOX_AUTO_PAIR', true),
+    sandboxUrl: sandboxUrl(env),
     allowPrivateUrls: bool(env, 'ALLOW_PRIVATE_URLS', false),
     defaultCountryCode: countryCode(env),
     mediaLimits: mediaLimits(env),
@@ -243,5 +246,36 @@ export function loadConfig (env: Env = process.env): Config {
     webhooks: webhooks(env),
     metricsToken: optionalSecret(env, 'METRICS_TOKEN', 16),
     limits: limits(env)
+  })
+}
+
+function sandboxUrl (env: Env): string {
+  const raw = read(env, 'SANDBOX_URL') ?? ''
+  if (raw === '') return ''
+  let url: URL
+  try { url = new URL(raw) } catch { throw new ConfigError(`SANDBOX_URL must be an http URL (the emulator's admin URL, e.g. http://127.0.0.1:8090), got ${raw}`) }
+  if (url.protocol !== 'http:') throw new ConfigError(`SANDBOX_URL must be an http URL (the emulator's admin URL, e.g. http://127.0.0.1:8090), got ${raw}`)
+  return url.origin
+}
+
+/** Settings of the emulator run as its own process (`npm run sandbox`). */
+export interface SandboxProcessConfig {
+  /** Port of its admin API, the URL gateways get as `SANDBOX_URL` (0 = ephemeral). */
+  readonly port: number
+  /** Port of its WebSocket edge (0 = ephemeral). */
+  readonly wsPort: number
+  /** Bind address of the admin API, the edge and the media host. */
+  readonly host: string
+  /** Folder of its world (`world.db`, `media/`). */
+  readonly dataDir: string
+}
+
+/** Reads the emulator process's settings: `SANDBOX_PORT`, `SANDBOX_WS_PORT`, `SANDBOX_HOST`, `DATA_DIR`. */
+export function loadSandboxConfig (env: Env = process.env): SandboxProcessConfig {
+  return Object.freeze({
+    port: integer(env, 'SANDBOX_PORT', 8090, 0, 65535),
+    wsPort: integer(env, 'SANDBOX_WS_PORT', 0, 0, 65535),
+    host: read(env, 'SANDBOX_HOST') ?? '127.0.0.1',
+    dataDir: path.resolve(read(env, 'DATA_DIR') ?? './data-sandbox')
   })
 }

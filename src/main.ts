@@ -1,22 +1,11 @@
-import { ConfigError, loadConfig, type Config } from './config.js'
+import { loadConfig } from './config.js'
 import { DataDirLockError } from './db/data-dir-lock.js'
 import { DataFileError } from './db/data-files.js'
 import { startServer } from './server.js'
+import { configOrExit } from './util/config-or-exit.js'
 import { createLogger } from './util/logger.js'
 
-function configOrExit (): Config {
-  try {
-    return loadConfig()
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`configuration error: ${err.message}\n`)
-      process.exit(1)
-    }
-    throw err
-  }
-}
-
-const config = configOrExit()
+const config = configOrExit(loadConfig)
 const logger = createLogger(config.logLevel)
 // A promise nobody awaited failed: log it and keep serving (Node would otherwise exit).
 process.on('unhandledRejection', err => { logger.error({ err }, 'unhandled promise rejection') })

@@ -16,6 +16,7 @@ import { DownloadsService } from './services/downloads.js'
 import { largestLimit } from './media/kinds.js'
 import { OutboundGuard } from './net/outbound-guard.js'
 import { Sandbox } from './sandbox/index.js'
+import { LocalSandboxDriver, RemoteSandboxDriver, type SandboxDriver } from './sandbox/driver.js'
 import { resolveAdminToken } from './services/admin-token.js'
 import { AuthService } from './services/auth.js'
 import { HealthService } from './services/health.js'
@@ -58,8 +59,10 @@ export interface RunningServer {
   readonly db: Database
   readonly logger: Logger
   readonly registry: SessionRegistry
-  /** The embedded WhatsApp emulator (`WA_MODE=sandbox` only). */
+  /** The embedded WhatsApp emulator (`WA_MODE=sandbox` without SANDBOX_URL only). */
   readonly sandbox: Sandbox | undefined
+  /** The emulator the sessions use, embedded or another process's (`WA_MODE=sandbox` only). */
+  readonly sandboxDriver: SandboxDriver | undefined
   /** Stops accepting, lets in-flight requests finish (up to the shutdown timeout), then stops every component in reverse order. */
   close (): Promise<void>
 }
@@ -141,10 +144,16 @@ async function start (config: Config, logger: Logger, life: Lifecycle): Promise<
   const usersRepo = new UsersRepo(db)
   const waAuth = new WaAuthRepo(db)
 
-  const sandbox = config.waMode !== 'sandbox'
+  const embedded = config.waMode !== 'sandbox' || config.sandboxUrl !== ''
     ? undefined
     : await life.add('sandbox', async () => await Sandbox.start({ dataDir: path.join(config.dataDir, 'sandbox') }), async s => { await s.stop() })
-  if (sandbox !== undefined) logger.warn({ url: sandbox.wsUrl }, 'WA_MODE=sandbox: sessions connect to the built-in WhatsApp emulator, not to WhatsApp')
+  const sandbox: SandboxDriver | undefined = config.waMode !== 'sandbox'
+    ? undefined
+    : embedded !== undefined
+      ? new LocalSandboxDriver(embedded)
+      : await life.add('sandbox client', async () => await RemoteSandboxDriver.connect(config.sandboxUrl), async d => { await d.close() })
+  if (embedded !== undefined) logger.warn({ url: embedded.wsUrl }, 'WA_MODE=sandbox: sessions connect to the built-in WhatsApp emulator, not to WhatsApp')
+  else if (sandbox !== undefined) logger.warn({ url: sandbox.wsUrl, sandboxUrl: config.sandboxUrl }, 'WA_MODE=sandbox: sessions connect to the WhatsApp emulator at SANDBOX_URL, not to WhatsApp')
 
   const registry = await life.add('sessions', () => new SessionRegistry({
     logger,
@@ -178,7 +187,7 @@ async function start (config: Config, logger: Logger, life: Lifecycle): Promise<
   const health = new HealthService(db, usersRepo, registry, () => webhooks.deliveries.totals())
   const sessions = new SessionsService(registry, usersRepo, subscriptions, {
     connectWaitMs: config.connectWaitMs,
-    webhookStatus: userId => ({ hmacConfigured: webhooks.webhookKeys.configured(userId), deliveries: webhooks.deliveries.health(userId) }),
+    webhookStatus: (userId, row) => ({ hmacConfigured: webhooks.webhookKeys.hasKey(row), deliveries: webhooks.deliveries.health(userId) }),
     qrWaitMs: 15_000,
     onPairingCode: sandbox !== undefined && config.sandboxAutoPair
       ? (userId, phone, code) => {
@@ -194,7 +203,7 @@ async function start (config: Config, logger: Logger, life: Lifecycle): Promise<
   const mediaFetcher = new MediaFetcher({
     guard: outbound,
     timeoutMs: config.mediaFetchTimeoutMs,
-    sandbox: sandbox === undefined ? undefined : { host: sandbox.core.config.mediaHost, dispatcher: sandbox.downloadDispatcher }
+    sandbox: sandbox === undefined ? undefined : { host: sandbox.mediaHost, dispatcher: sandbox.downloadDispatcher }
   })
   const history = new HistoryService(new MessagesRepo(db), usersRepo, registry)
   const downloads = new DownloadsService(messaging, mediaFetcher, config.mediaLimits, { history, timeoutMs: config.waQueryTimeoutMs })
@@ -224,5 +233,5 @@ async function start (config: Config, logger: Logger, life: Lifecycle): Promise<
     await life.stop()
     logger.info('server stopped')
   }
-  return { url: http.url, port: http.port, db, logger, registry, sandbox, close }
+  return { url: http.url, port: http.port, db, logger, registry, sandbox: embedded, sandboxDriver: sandbox, close }
 }

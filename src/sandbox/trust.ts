@@ -10,10 +10,11 @@ export const sandboxRootPublicKey = (): Buffer => Buffer.from(ROOT.public)
 /**
  * Points Baileys' trust anchor (`WA_CERT_DETAILS.PUBLIC_KEY`) at the sandbox root, so the
  * certificate chain presented by the sandbox edge server verifies. Call it only in sandbox mode:
- * afterwards the process can no longer verify WhatsApp's real edge servers.
+ * afterwards the process can no longer verify WhatsApp's real edge servers. A gateway using an
+ * emulator in another process passes that emulator's root key (its `/info`).
  */
-export function installSandboxTrust (): void {
-  WA_CERT_DETAILS.PUBLIC_KEY = Buffer.from(ROOT.public)
+export function installSandboxTrust (rootPublicKey: Uint8Array = ROOT.public): void {
+  WA_CERT_DETAILS.PUBLIC_KEY = Buffer.from(rootPublicKey)
 }
 
 /** A noise certificate chain (root → intermediate → leaf) for one server static key. */

@@ -1,4 +1,5 @@
-import { runPhoneAction, type Sandbox, type FaultKind } from '../sandbox/index.js'
+import type { FaultKind } from '../sandbox/index.js'
+import type { SandboxDriver } from '../sandbox/driver.js'
 import { SandboxError } from '../sandbox/errors.js'
 import type { UsersRepo } from '../db/repos/users.js'
 import { NotFoundError, SessionStateError, ValidationError } from '../errors.js'
@@ -47,9 +48,9 @@ async function lookup<T> (fn: () => T | Promise<T>, hint: string): Promise<T> {
   }
 }
 
-/** The `/sandbox/*` use-cases: drive the embedded WhatsApp emulator in `WA_MODE=sandbox`. */
+/** The `/sandbox/*` use-cases: drive the WhatsApp emulator in `WA_MODE=sandbox` (embedded, or another process's with SANDBOX_URL). */
 export class SandboxService {
-  constructor (private readonly sandbox: Sandbox, private readonly registry: SessionRegistry, private readonly users: UsersRepo) {}
+  constructor (private readonly sandbox: SandboxDriver, private readonly registry: SessionRegistry, private readonly users: UsersRepo) {}
 
   /** A virtual phone scans the user's current QR code; resolves once the session logged in. */
   async scanQr (userId: string, phone: string): Promise<Record<string, unknown>> {
@@ -71,11 +72,9 @@ export class SandboxService {
     return { jid: paired.jid, lid: paired.lid }
   }
 
-  createPhone (phone: string, pushName: string | undefined, profile: { about?: string | undefined, picture?: string | undefined } = {}): Record<string, unknown> {
-    const picture = profile.picture === undefined || profile.picture === '' ? undefined : jpegOf(profile.picture)
-    const p = this.sandbox.createPhone(digits(phone), pushName)
-    if (profile.about !== undefined) p.about = profile.about
-    if (profile.picture !== undefined) p.replacePicture(picture)
+  async createPhone (phone: string, pushName: string | undefined, profile: { about?: string | undefined, picture?: string | undefined } = {}): Promise<Record<string, unknown>> {
+    const picture = profile.picture === undefined ? undefined : profile.picture === '' ? null : jpegOf(profile.picture)
+    const p = await this.sandbox.createPhone(digits(phone), pushName, { about: profile.about, picture })
     return { Phone: p.pn, JID: p.jid, LID: p.lid, PushName: p.pushName, About: p.about, HasPicture: p.hasPicture }
   }
 
@@ -87,16 +86,14 @@ export class SandboxService {
     const kind = phoneSendKind(fields)
     const action = this.withMembers(phoneAction(fields, kind))
     const quote = phoneQuote(fields, kind)
-    const sender = this.sandbox.createPhone(digits(phone))
+    const sender = digits(phone)
     if (WITHOUT_TO.has(kind)) {
-      const id = await lookup(async () => await runPhoneAction(sender, '', action), 'vote in a poll the phone received, with option names it has')
+      const id = await lookup(async () => await this.sandbox.phoneAction(sender, '', action), 'vote in a poll the phone received, with option names it has')
       return { Kind: kind, Id: id, To: action.kind === 'group-create' ? id : '' }
     }
     if (fields.To === undefined || fields.To === '') throw new ValidationError('missing To in Payload: a user id, a number or a JID')
     const target = this.resolveTarget(fields.To)
-    const id = await lookup(async () => await runPhoneAction(sender, target, action, quote), 'send to a user id, a logged-in number or a group the phone is in')
-    // like WhatsApp's servers, the emulator has the message stored once the sender is told it was sent
-    this.sandbox.core.flush()
+    const id = await lookup(async () => await this.sandbox.phoneAction(sender, target, action, quote), 'send to a user id, a logged-in number or a group the phone is in')
     return { Kind: kind, Id: id, To: target }
   }
 
@@ -111,8 +108,8 @@ export class SandboxService {
 
   /** What a virtual phone received, decoded. */
   async received (phone: string): Promise<Array<Record<string, unknown>>> {
-    const p = await lookup(() => this.sandbox.phone(digits(phone)), 'create it with POST /sandbox/phones')
-    return p.received().map(m => ({
+    const received = await lookup(async () => await this.sandbox.received(digits(phone)), 'create it with POST /sandbox/phones')
+    return received.map(m => ({
       Id: m.id, Chat: m.chat, From: m.from, Timestamp: m.t, Message: messageToJson(m.message), Error: m.error ?? null
     }))
   }
@@ -122,20 +119,20 @@ export class SandboxService {
    * number; `qr-expire`: the connection showing the user's QR code); the ack faults apply to the
    * whole number.
    */
-  fault (userId: string, kind: string): Record<string, unknown> {
+  async fault (userId: string, kind: string): Promise<Record<string, unknown>> {
     const fault = FAULTS.get(kind)
     if (fault === undefined) throw new ValidationError(`invalid Kind: use one of ${[...FAULTS.keys()].join(', ')}`)
-    if (fault === 'qr-expire') return { Kind: kind, Connections: this.sandbox.fault(this.shownQr(this.userExists(userId)), fault) }
+    if (fault === 'qr-expire') return { Kind: kind, Connections: await this.sandbox.fault(this.shownQr(this.userExists(userId)), fault) }
     const target = this.registry.deviceJid(this.userExists(userId))
     if (target === '') throw new SessionStateError('the user has no WhatsApp login to fault', this.registry.peek(userId).state)
-    return { Kind: kind, Connections: this.sandbox.fault(target, fault) }
+    return { Kind: kind, Connections: await this.sandbox.fault(target, fault) }
   }
 
   /** Expires media on the media host, named by its `DirectPath` (or its `Url`). */
   async expireMedia (url: string | undefined, directPath: string | undefined): Promise<Record<string, unknown>> {
     const target = directPath ?? url
     if (target === undefined || target.trim() === '') throw new ValidationError('missing Url or DirectPath in Payload')
-    const path = await lookup(() => this.sandbox.expireMedia(target.trim()), 'pass the DirectPath (or Url) of a message\'s media')
+    const path = await lookup(async () => await this.sandbox.expireMedia(target.trim()), 'pass the DirectPath (or Url) of a message\'s media')
     return { DirectPath: path, Expired: true }
   }
 

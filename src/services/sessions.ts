@@ -1,5 +1,5 @@
 import type { WebhookHealthView } from './deliveries.js'
-import type { UsersRepo } from '../db/repos/users.js'
+import type { UserRow, UsersRepo } from '../db/repos/users.js'
 import { SessionStateError, UpstreamTimeoutError, ValidationError } from '../errors.js'
 import type { SessionRegistry } from '../whatsapp/session-registry.js'
 import type { UserSession } from '../whatsapp/session.js'
@@ -15,8 +15,8 @@ export interface SessionsOptions {
   qrWaitMs: number
   /** Called with each pairing code handed out (the sandbox uses it to "type" the code on the phone). */
   onPairingCode?: (userId: string, phone: string, code: string) => void
-  /** The user's webhook signing and delivery health, for `/session/status`. */
-  webhookStatus?: (userId: string) => { hmacConfigured: boolean, deliveries: WebhookHealthView[] }
+  /** The user's webhook signing and delivery health, for `/session/status` (given the user's row, already read). */
+  webhookStatus?: (userId: string, row: UserRow | undefined) => { hmacConfigured: boolean, deliveries: WebhookHealthView[] }
 }
 
 const SHOWING_QR: ReadonlySet<SessionState> = new Set(['qr', 'pairing'])
@@ -84,7 +84,7 @@ export class SessionsService {
   status (user: AuthUser, token: string): Record<string, unknown> {
     const status = this.registry.peek(user.id)
     const row = this.users.byId(user.id)
-    const webhook = this.options.webhookStatus?.(user.id)
+    const webhook = this.options.webhookStatus?.(user.id, row)
     return {
       id: user.id,
       name: user.name,

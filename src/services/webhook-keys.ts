@@ -44,7 +44,11 @@ export class WebhookKeysService {
   }
 
   configured (userId: string): boolean {
-    const row = this.users.byId(userId)
+    return this.hasKey(this.users.byId(userId))
+  }
+
+  /** Whether a user's row (already read) holds a key. */
+  hasKey (row: { hmac_key: Buffer | null } | undefined): boolean {
     return row?.hmac_key !== null && row?.hmac_key !== undefined && row.hmac_key.length > 0
   }
 

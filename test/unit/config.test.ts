@@ -1,5 +1,5 @@
 import path from 'node:path'
-import { ConfigError, loadConfig, parseSize } from '../../src/config.js'
+import { ConfigError, loadConfig, loadSandboxConfig, parseSize } from '../../src/config.js'
 
 describe('loadConfig', () => {
   it('applies the documented defaults', () => {
@@ -69,5 +69,22 @@ describe('metrics and limits settings', () => {
     [{ MEDIA_LARGE_BYTES: 'big' }, /MEDIA_LARGE_BYTES must be a size/]
   ])('refuses %j with one clear line', (env, message) => {
     expect(() => loadConfig(env)).toThrow(message)
+  })
+})
+
+describe('SANDBOX_URL and the emulator process settings', () => {
+  it('reads the emulator\'s admin URL (origin only), empty by default', () => {
+    expect(loadConfig({}).sandboxUrl).toBe('')
+    expect(loadConfig({ SANDBOX_URL: 'http://127.0.0.1:8090/' }).sandboxUrl).toBe('http://127.0.0.1:8090')
+  })
+
+  it.each(['127.0.0.1:8090', 'ws://127.0.0.1:8090'])('refuses %s with one clear line', raw => {
+    expect(() => loadConfig({ SANDBOX_URL: raw })).toThrow(`SANDBOX_URL must be an http URL (the emulator's admin URL, e.g. http://127.0.0.1:8090), got ${raw}`)
+  })
+
+  it('gives the emulator process its defaults and reads its variables', () => {
+    expect(loadSandboxConfig({})).toEqual({ port: 8090, wsPort: 0, host: '127.0.0.1', dataDir: path.resolve('./data-sandbox') })
+    expect(loadSandboxConfig({ SANDBOX_PORT: '9100', SANDBOX_WS_PORT: '9101', SANDBOX_HOST: '0.0.0.0', DATA_DIR: '/tmp/w' })).toEqual({ port: 9100, wsPort: 9101, host: '0.0.0.0', dataDir: '/tmp/w' })
+    expect(() => loadSandboxConfig({ SANDBOX_PORT: 'x' })).toThrow('SANDBOX_PORT must be a whole number between 0 and 65535, got "x"')
   })
 })

@@ -9,7 +9,7 @@ export interface SandboxDeps { sandbox: SandboxService }
 
 const route = routesWith<SandboxDeps>()
 
-/** `/sandbox/*` (admin token, `WA_MODE=sandbox` only): drive the embedded WhatsApp emulator. */
+/** `/sandbox/*` (admin token, `WA_MODE=sandbox` only): drive the WhatsApp emulator (embedded, or SANDBOX_URL's). */
 export const sandboxRoutes = [
   route({
     method: 'POST',
@@ -36,7 +36,7 @@ export const sandboxRoutes = [
     auth: 'admin',
     body: createPhoneSchema,
     response: phoneResponse,
-    handler: ({ deps, body }) => deps.sandbox.createPhone(body.Phone, body.PushName, { about: body.About, picture: body.Picture })
+    handler: async ({ deps, body }) => await deps.sandbox.createPhone(body.Phone, body.PushName, { about: body.About, picture: body.Picture })
   }),
   route({
     method: 'POST',
@@ -62,7 +62,7 @@ export const sandboxRoutes = [
     auth: 'admin',
     body: faultSchema,
     response: faultResponse,
-    handler: ({ deps, body }) => deps.sandbox.fault(body.UserID, body.Kind)
+    handler: async ({ deps, body }) => await deps.sandbox.fault(body.UserID, body.Kind)
   }),
   route({
     method: 'POST',
