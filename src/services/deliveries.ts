@@ -105,7 +105,7 @@ export class DeliveriesService {
     const user = this.users.byId(job.user_id)
     if (user === undefined || user.webhook === '') return undefined
     const format: WebhookFormat = user.webhook_format === 'form' || user.webhook_format === 'json' ? user.webhook_format : this.defaultFormat
-    return { url: user.webhook, format, key: this.keys.keyOf(user.id), ...(user.proxy_url !== '' ? { proxy: user.proxy_url } : {}) }
+    return { url: user.webhook, format, key: this.keys.keyOf(user), ...(user.proxy_url !== '' ? { proxy: user.proxy_url } : {}) }
   }
 
   list (userId: string, options: { state?: string, before?: number, limit: number }): { deliveries: DeliveryView[], next: number | null } {

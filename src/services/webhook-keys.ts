@@ -52,12 +52,14 @@ export class WebhookKeysService {
     return row?.hmac_key !== null && row?.hmac_key !== undefined && row.hmac_key.length > 0
   }
 
-  /** The user's key in clear, to sign a delivery; undefined when none (or it cannot be opened: logged). */
-  keyOf (userId: string): string | undefined {
-    const sealed = this.users.byId(userId)?.hmac_key
-    if (sealed === null || sealed === undefined || sealed.length === 0) return undefined
-    const key = unseal(this.key, sealed)
-    if (key === undefined) this.logger.error({ userId }, 'the user\'s webhook HMAC key cannot be opened (WUZAPI_GLOBAL_ENCRYPTION_KEY changed?): deliveries go unsigned')
+  /**
+   * The key in clear from a user's row (already read, e.g. for the delivery's URL), to sign a
+   * delivery; undefined when none (or it cannot be opened: logged).
+   */
+  keyOf (row: { id: string, hmac_key: Buffer | null }): string | undefined {
+    if (!this.hasKey(row) || row.hmac_key === null) return undefined
+    const key = unseal(this.key, row.hmac_key)
+    if (key === undefined) this.logger.error({ userId: row.id }, 'the user\'s webhook HMAC key cannot be opened (WUZAPI_GLOBAL_ENCRYPTION_KEY changed?): deliveries go unsigned')
     return key
   }
 }
