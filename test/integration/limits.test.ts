@@ -3,14 +3,7 @@ import { request, type ClientRequest } from 'node:http'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { ADMIN_TOKEN, createUser, startTestServer, type TestServer } from '../helpers/server.js'
-
-async function waitUntil (check: () => boolean | Promise<boolean>, what: string, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise(resolve => setTimeout(resolve, 10))
-  }
-}
+import { waitUntil } from '../helpers/wait.js'
 
 describe('per-token rate limit (RATE_LIMIT_PER_MINUTE)', () => {
   let server: TestServer

@@ -16,6 +16,7 @@ import { guardedPoster, ProxyDispatchers } from '../../src/webhooks/poster.js'
 import { DeliveryWorker } from '../../src/webhooks/worker.js'
 import { startHttpProxy, startSocksProxy } from '../helpers/proxy.js'
 import { startReceiver, type Receiver } from '../helpers/receiver.js'
+import { waitUntil } from '../helpers/wait.js'
 
 const KEY = 'webhook-signing-key-0123456789-abcdef'
 const logger = createLogger('silent')
@@ -269,11 +270,3 @@ describe('webhook outbox and delivery worker', () => {
     }
   })
 })
-
-async function waitUntil (check: () => boolean, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time')
-    await new Promise(resolve => setTimeout(resolve, 10))
-  }
-}

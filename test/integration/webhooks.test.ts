@@ -4,6 +4,7 @@ import { request } from 'node:http'
 import { startReceiver, type Receiver } from '../helpers/receiver.js'
 import { loginWithQr, sandboxFault, startSandboxServer, waitForStatus } from '../helpers/session.js'
 import type { TestServer } from '../helpers/server.js'
+import { waitUntil } from '../helpers/wait.js'
 
 const KEY = 'integration-hmac-key-0123456789-abcdef'
 const PHONE = '5511955550101'
@@ -210,11 +211,3 @@ describe('webhooks and the event stream (sandbox, real receiver)', () => {
     expect(bad.status).toBe(400)
   })
 })
-
-async function waitUntil (check: () => boolean, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time')
-    await new Promise(resolve => setTimeout(resolve, 20))
-  }
-}
